@@ -25,47 +25,106 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Build-time tool: collects the protobuf descriptors that every client-java-proto release
- * carries and merges them into one FileDescriptorSet, so that API versions Kubernetes has
- * removed since (extensions/v1beta1, policy/v1beta1 PodSecurityPolicy, ...) still decode.
+ * Build-time tool: collects Kubernetes' protobuf descriptors from every source the build has
+ * and merges them into one FileDescriptorSet, so that API versions Kubernetes has removed
+ * since (extensions/v1beta1, policy/v1beta1 PodSecurityPolicy, ...) still decode.
  *
- * <p>Each release is loaded in its own class loader next to a protobuf runtime that can run
- * its generated code; nothing of it reaches the runtime class path. Merging is per message:
- * the newest definition wins, and fields or messages that only older releases have are kept.
+ * <p>Sources: every client-java-proto release (each loaded in its own class loader next to a
+ * protobuf runtime that can run its generated code; nothing of it reaches the runtime class
+ * path), and kubectl binaries, whose gogo-generated code (Kubernetes up to 1.34) embeds each
+ * generated.proto as a gzipped FileDescriptorProto; client-java-proto only ever generated a
+ * subset of the API groups. Merging is per message, oldest source first: the newest definition
+ * wins, and fields or messages that only older sources have are kept.
  *
- * <p>Usage: {@code SchemaHarvester JAR_DIR OUT_FILE}. JAR_DIR holds
- * {@code client-java-proto-<version>.jar} files and {@code protobuf-java-<version>.jar}
- * runtimes (the newest runtime that loads a release is used).
+ * <p>Usage: {@code SchemaHarvester OUT_FILE JAR_DIR [BINARY_DIR_OR_FILE...]}. JAR_DIR holds
+ * {@code client-java-proto-<version>.jar} files and {@code protobuf-java-<version>.jar} runtimes
+ * (the newest runtime that loads a release is used). Binary directories are searched for files
+ * named {@code kubectl*}; missing ones are skipped, and what was used is written beside OUT_FILE.
  */
 public final class SchemaHarvester {
   private static final Pattern RELEASE = Pattern.compile("client-java-proto-(\\d+)\\.(\\d+)\\.(\\d+)\\.jar");
   private static final Pattern RUNTIME = Pattern.compile("protobuf-java-(\\d+)\\.(\\d+)\\.(\\d+)\\.jar");
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
-      System.err.println("usage: SchemaHarvester JAR_DIR OUT_FILE");
+    if (args.length < 2) {
+      System.err.println("usage: SchemaHarvester OUT_FILE JAR_DIR [BINARY_DIR_OR_FILE...]");
       System.exit(2);
     }
-    Path dir = Path.of(args[0]);
-    List<Path> releases = matching(dir, RELEASE);
+    Path out = Path.of(args[0]);
+    Path dir = Path.of(args[1]);
     List<Path> runtimes = matching(dir, RUNTIME);
-    if (releases.isEmpty() || runtimes.isEmpty()) {
+    List<Source> sources = new ArrayList<>();
+    for (Path release : matching(dir, RELEASE)) {
+      sources.add(new Source(release, kubernetesMinorOfRelease(release), () -> harvest(release, runtimes)));
+    }
+    for (int i = 2; i < args.length; i++) {
+      for (Path binary : kubectlBinaries(Path.of(args[i]))) {
+        sources.add(new Source(binary, kubernetesMinorOfBinary(binary), () -> GoBinaryDescriptors.read(binary)));
+      }
+    }
+    if (sources.isEmpty() || runtimes.isEmpty()) {
       throw new IllegalStateException("no client-java-proto releases or protobuf runtimes in " + dir);
     }
+    sources.sort(Comparator.comparingInt(Source::minor)); // oldest first, so newer definitions win
     Map<String, FileDescriptorProto> merged = new LinkedHashMap<>();
-    for (Path release : releases) { // oldest first, so newer definitions win
-      for (FileDescriptorProto file : harvest(release, runtimes)) {
+    StringBuilder manifest = new StringBuilder("# sources of the Kubernetes schemas, oldest first: path, Kubernetes minor, proto files\n");
+    for (Source source : sources) {
+      List<FileDescriptorProto> files = source.reader().read();
+      for (FileDescriptorProto file : files) {
         merged.merge(file.getName(), file, (older, newer) -> mergeFile(older, newer));
       }
+      manifest.append(source.path().getFileName()).append('\t').append(source.minor()).append('\t').append(files.size()).append('\n');
     }
     FileDescriptorSet.Builder set = FileDescriptorSet.newBuilder();
     merged.values().forEach(set::addFile);
-    Path out = Path.of(args[1]);
     Files.createDirectories(out.getParent());
     try (OutputStream os = Files.newOutputStream(out)) {
       set.build().writeTo(os);
     }
-    System.out.printf("harvested %d proto files from %d releases into %s%n", merged.size(), releases.size(), out);
+    Files.writeString(out.resolveSibling(out.getFileName() + ".sources"), manifest);
+    System.out.printf("harvested %d proto files from %d sources into %s%n", merged.size(), sources.size(), out);
+  }
+
+  private interface DescriptorReader {
+    List<FileDescriptorProto> read() throws Exception;
+  }
+
+  private record Source(Path path, int minor, DescriptorReader reader) {}
+
+  /** client-java-proto N.x carries the API of Kubernetes 1.(N+8): 6.0 is 1.14, 27.0 is 1.35. */
+  private static int kubernetesMinorOfRelease(Path release) {
+    Matcher m = RELEASE.matcher(release.getFileName().toString());
+    m.matches();
+    return Integer.parseInt(m.group(1)) + 8;
+  }
+
+  /** kubectl.1.NN carries 1.NN; an unversioned kubectl is taken as the oldest. */
+  private static int kubernetesMinorOfBinary(Path binary) {
+    Matcher m = Pattern.compile("kubectl\\.1\\.(\\d+)").matcher(binary.getFileName().toString());
+    return m.matches() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  private static List<Path> kubectlBinaries(Path p) throws IOException {
+    if (Files.isRegularFile(p)) {
+      return List.of(p);
+    }
+    if (!Files.isDirectory(p)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(p)) {
+      return s.filter(f -> f.getFileName().toString().matches("kubectl(\\.1\\.\\d+)?"))
+          .filter(Files::isRegularFile)
+          .map(f -> {
+            try {
+              return f.toRealPath();
+            } catch (IOException e) {
+              return f;
+            }
+          })
+          .distinct()
+          .sorted()
+          .toList();
+    }
   }
 
   /** Jars whose names match, sorted by version (oldest first). */

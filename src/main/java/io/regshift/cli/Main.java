@@ -1,0 +1,67 @@
+package io.regshift.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code regshift} command: parses flags, hands each subcommand its pipeline. */
+@Command(
+    name = "regshift",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
+    description = "Reads, decodes, filters, rewrites and writes Kubernetes' /registry keys in etcd.",
+    subcommands = {DecodeCommand.class, EncodeCommand.class, KindsCommand.class, VersionCommand.class},
+    synopsisSubcommandLabel = "COMMAND",
+    commandListHeading = "%nCommands:%n")
+public final class Main implements Runnable {
+  /** Exit code: everything done. */
+  public static final int OK = 0;
+  /** Exit code: some objects failed (the others were processed). */
+  public static final int SOME_FAILED = 1;
+  /** Exit code: bad usage or unreadable input. */
+  public static final int USAGE = 2;
+
+  static {
+    // client-java-proto's classes are pre-22 generated code: without this, protobuf warns per type
+    System.setProperty("com.google.protobuf.use_unsafe_pre22_gencode", "true");
+  }
+
+  @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")
+  boolean debug;
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this). */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(new Errors());
+    cl.setParameterExceptionHandler((ex, a) -> {
+      ex.getCommandLine().getErr().println("regshift: " + ex.getMessage());
+      ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      return USAGE;
+    });
+    return cl.execute(args);
+  }
+
+  /** One line on stderr, no stack trace unless --debug; exit 2. */
+  static final class Errors implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+      boolean debug = parsed.hasMatchedOption("--debug")
+          || parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+      if (debug) {
+        ex.printStackTrace(cl.getErr());
+      }
+      String msg = ex.getMessage();
+      cl.getErr().println("regshift: " + (msg == null || msg.isBlank() ? ex.toString() : msg));
+      return ex instanceof UsageException u ? u.exitCode() : USAGE;
+    }
+  }
+}

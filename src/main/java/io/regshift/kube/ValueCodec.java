@@ -1,0 +1,209 @@
+package io.regshift.kube;
+
+import com.google.protobuf.Descriptors.Descriptor;
+import io.regshift.kube.proto.ProtoCodec;
+import io.regshift.kube.proto.ProtoException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Stored value bytes ↔ Kubernetes objects, for every form a /registry value can take. */
+public final class ValueCodec {
+  private static volatile ValueCodec builtin;
+  private final ProtoCodec proto;
+
+  public ValueCodec(ProtoCodec proto) {
+    this.proto = proto;
+  }
+
+  public static ValueCodec builtin() {
+    ValueCodec c = builtin;
+    if (c == null) {
+      synchronized (ValueCodec.class) {
+        if (builtin == null) {
+          builtin = new ValueCodec(ProtoCodec.builtin());
+        }
+        c = builtin;
+      }
+    }
+    return c;
+  }
+
+  public ProtoCodec proto() {
+    return proto;
+  }
+
+  /** Decodes for display (as kubectl shows objects). Never throws. */
+  public StoredValue decode(byte[] value) {
+    return decode(value, false);
+  }
+
+  /**
+   * Decodes a stored value. Never throws: failures come back as a StoredValue with an error.
+   *
+   * @param lossless keep the zero values Go wrote, so that {@link #encode} restores the bytes
+   */
+  public StoredValue decode(byte[] value, boolean lossless) {
+    Encoding enc = Encoding.sniff(value);
+    List<String> warnings = new ArrayList<>();
+    try {
+      switch (enc) {
+        case PROTOBUF:
+          return decodeProtobuf(value, lossless, warnings);
+        case JSON:
+          return fromTree(enc, Json.parse(value), value.length, warnings);
+        case CBOR:
+          return fromTree(enc, Cbor.decode(value), value.length, warnings);
+        case ENCRYPTED:
+          return encrypted(value);
+        default:
+          return failed(enc, value, null, null, value.length == 0 ? "empty value" : "not a Kubernetes object: the value is neither protobuf (k8s\\0), JSON, CBOR nor encrypted", warnings);
+      }
+    } catch (RuntimeException e) {
+      // every decoder reports bad bytes as an exception; the value is kept, the cause reported
+      return failed(enc, value, null, null, message(e), warnings);
+    }
+  }
+
+  private StoredValue decodeProtobuf(byte[] value, boolean lossless, List<String> warnings) {
+    Envelope env;
+    try {
+      env = Envelope.parse(value);
+    } catch (IllegalArgumentException e) {
+      return failed(Encoding.PROTOBUF, value, null, null, e.getMessage(), warnings);
+    }
+    Optional<Descriptor> type = proto.schemaFor(env.apiVersion(), env.kind());
+    Map<String, Object> body;
+    try {
+      if (type.isPresent()) {
+        body = proto.decode(type.get(), value, env.rawOffset(), env.rawLength(), lossless);
+      } else {
+        warnings.add("no schema for " + env.apiVersion() + " " + env.kind() + ": fields other than metadata are shown by number");
+        body = proto.decodeSchemaless(value, env.rawOffset(), env.rawLength());
+        body.put(StoredValue.SCHEMALESS_KEY, true);
+      }
+    } catch (ProtoException e) {
+      return failed(Encoding.PROTOBUF, value, env.apiVersion(), env.kind(), env.apiVersion() + " " + env.kind() + ": " + e.getMessage(), warnings);
+    }
+    noteUnknownFields(body, "", warnings, env);
+    Map<String, Object> obj = new LinkedHashMap<>();
+    obj.put("apiVersion", env.apiVersion());
+    obj.put("kind", env.kind());
+    obj.putAll(body);
+    return new StoredValue(Encoding.PROTOBUF, env.apiVersion(), env.kind(), obj, null, warnings, null, null, value.length);
+  }
+
+  private static void noteUnknownFields(Object node, String path, List<String> warnings, Envelope env) {
+    if (node instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        String p = path.isEmpty() ? String.valueOf(e.getKey()) : path + "." + e.getKey();
+        if ("x-regshift-unknown-fields".equals(e.getKey())) {
+          warnings.add(env.apiVersion() + " " + env.kind() + ": " + ((List<?>) e.getValue()).size()
+              + " field(s) at " + (path.isEmpty() ? "the top level" : path)
+              + " are not in the schema (newer than this build's schemas?); kept as raw bytes");
+        } else {
+          noteUnknownFields(e.getValue(), p, warnings, env);
+        }
+      }
+    } else if (node instanceof List<?> l) {
+      for (int i = 0; i < l.size(); i++) {
+        noteUnknownFields(l.get(i), path + "[" + i + "]", warnings, env);
+      }
+    }
+  }
+
+  private static StoredValue fromTree(Encoding enc, Object tree, int size, List<String> warnings) {
+    if (!(tree instanceof Map<?, ?> m)) {
+      throw new IllegalArgumentException("the " + enc.label() + " value is not an object");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> obj = (Map<String, Object>) m;
+    Object apiVersion = obj.get("apiVersion");
+    Object kind = obj.get("kind");
+    if (!(apiVersion instanceof String) || !(kind instanceof String)) {
+      warnings.add("the object has no apiVersion or kind");
+    }
+    return new StoredValue(enc, apiVersion instanceof String s ? s : null, kind instanceof String k ? k : null,
+        obj, null, warnings, null, null, size);
+  }
+
+  private static StoredValue encrypted(byte[] value) {
+    Optional<EncryptedValue> e = EncryptedValue.parse(value);
+    String provider = e.map(EncryptedValue::provider).orElse(null);
+    String key = e.map(EncryptedValue::keyName).orElse(null);
+    Map<String, Object> marker = new LinkedHashMap<>();
+    Map<String, Object> enc = new LinkedHashMap<>();
+    enc.put("provider", provider);
+    enc.put("key", key);
+    marker.put(StoredValue.ENCRYPTED_KEY, enc);
+    marker.put(StoredValue.RAW_KEY, Base64.getEncoder().encodeToString(value));
+    String error = provider == null
+        ? "malformed encryption prefix"
+        : "encrypted with " + provider + " key \"" + key + "\"; decryption needs an encryption config";
+    marker.put(StoredValue.ERROR_KEY, error);
+    return new StoredValue(Encoding.ENCRYPTED, null, null, marker, error, List.of(), provider, key, value.length);
+  }
+
+  private static StoredValue failed(Encoding enc, byte[] value, String apiVersion, String kind, String error, List<String> warnings) {
+    Map<String, Object> marker = new LinkedHashMap<>();
+    if (apiVersion != null) {
+      marker.put("apiVersion", apiVersion);
+      marker.put("kind", kind);
+    }
+    marker.put(StoredValue.RAW_KEY, Base64.getEncoder().encodeToString(value));
+    marker.put(StoredValue.ERROR_KEY, error);
+    return new StoredValue(enc, apiVersion, kind, marker, error, warnings, null, null, value.length);
+  }
+
+  private static String message(RuntimeException e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  /**
+   * Encodes an object to the form kube-apiserver stores it in: the protobuf envelope for
+   * built-in kinds, JSON (with the trailing newline) for CRDs, APIServices and custom resources.
+   *
+   * @throws IllegalArgumentException naming the field when the object does not fit its schema
+   */
+  public byte[] encode(Map<String, Object> obj) {
+    Object apiVersion = obj.get("apiVersion");
+    Object kind = obj.get("kind");
+    if (!(apiVersion instanceof String av) || av.isEmpty() || !(kind instanceof String k) || k.isEmpty()) {
+      throw new IllegalArgumentException("the object has no apiVersion or kind");
+    }
+    if (storedAsJson(av)) {
+      return (Json.write(obj) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+    return encodeProtobuf(obj);
+  }
+
+  /** Encodes an object into the protobuf envelope, whatever form kube-apiserver would choose. */
+  public byte[] encodeProtobuf(Map<String, Object> obj) {
+    Object apiVersion = obj.get("apiVersion");
+    Object kind = obj.get("kind");
+    if (!(apiVersion instanceof String av) || av.isEmpty() || !(kind instanceof String k) || k.isEmpty()) {
+      throw new IllegalArgumentException("the object has no apiVersion or kind");
+    }
+    Descriptor type = proto.schemaFor(av, k).orElseThrow(() -> new IllegalArgumentException(
+        "no schema for " + av + " " + k + ": unknown apiVersion or kind"));
+    return Envelope.wrap(av, k, proto.encode(type, obj));
+  }
+
+  /** CRDs and APIServices are stored as JSON on purpose; anything outside *.k8s.io is a custom resource. */
+  static boolean storedAsJson(String apiVersion) {
+    int slash = apiVersion.indexOf('/');
+    if (slash < 0) {
+      return false;
+    }
+    String group = apiVersion.substring(0, slash);
+    if (group.equals("apiextensions.k8s.io") || group.equals("apiregistration.k8s.io")) {
+      return true;
+    }
+    return group.contains(".") && !group.endsWith(".k8s.io");
+  }
+}

@@ -1,0 +1,71 @@
+package io.regshift.kube.proto;
+
+import com.google.protobuf.Descriptors.Descriptor;
+import io.regshift.kube.schema.SchemaRegistry;
+import java.util.Map;
+import java.util.Optional;
+
+/** Protobuf ↔ Kubernetes JSON tree for the messages of a schema registry. */
+public final class ProtoCodec {
+  private static final String OBJECT_META = "k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta";
+  private static volatile ProtoCodec builtin;
+
+  private final SchemaRegistry schemas;
+  private final LayoutCache layouts = new LayoutCache();
+  private final ProtoDecoder viewDecoder = new ProtoDecoder(false);
+  private final ProtoDecoder losslessDecoder = new ProtoDecoder(true);
+
+  public ProtoCodec(SchemaRegistry schemas) {
+    this.schemas = schemas;
+  }
+
+  public static ProtoCodec builtin() {
+    ProtoCodec c = builtin;
+    if (c == null) {
+      synchronized (ProtoCodec.class) {
+        if (builtin == null) {
+          builtin = new ProtoCodec(SchemaRegistry.builtin());
+        }
+        c = builtin;
+      }
+    }
+    return c;
+  }
+
+  public SchemaRegistry schemas() {
+    return schemas;
+  }
+
+  public Optional<Descriptor> schemaFor(String apiVersion, String kind) {
+    return schemas.forKind(apiVersion, kind);
+  }
+
+  /**
+   * Decodes a message. With {@code lossless}, zero values Go wrote are kept in the tree, so that
+   * {@link #encode} gives back the same bytes; without, the tree is what kubectl would show.
+   *
+   * @throws ProtoException when the bytes do not parse as that message
+   */
+  public Map<String, Object> decode(Descriptor type, byte[] buf, int off, int len, boolean lossless) {
+    return (lossless ? losslessDecoder : viewDecoder).message(layouts.of(type), buf, off, off + len);
+  }
+
+  /**
+   * Encodes a tree as the bytes Go would write for it; top-level {@code apiVersion} and
+   * {@code kind} are ignored (they go in the envelope).
+   *
+   * @throws IllegalArgumentException naming the field path when the tree does not fit the schema
+   */
+  public byte[] encode(Descriptor type, Map<String, Object> tree) {
+    return new ProtoEncoder().message(layouts.of(type), tree, "");
+  }
+
+  /**
+   * Decodes a message no schema describes: field 1 as ObjectMeta (true of every Kubernetes
+   * object), everything else by field number.
+   */
+  public Map<String, Object> decodeSchemaless(byte[] buf, int off, int len) {
+    Descriptor meta = schemas.message(OBJECT_META).orElseThrow();
+    return new SchemalessDecoder(viewDecoder, layouts.of(meta)).message(buf, off, off + len);
+  }
+}
