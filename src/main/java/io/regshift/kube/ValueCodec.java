@@ -135,15 +135,16 @@ public final class ValueCodec {
     Optional<EncryptedValue> e = EncryptedValue.parse(value);
     String provider = e.map(EncryptedValue::provider).orElse(null);
     String key = e.map(EncryptedValue::keyName).orElse(null);
+    boolean malformed = e.isEmpty() || e.get().isMalformed();
     Map<String, Object> marker = new LinkedHashMap<>();
     Map<String, Object> enc = new LinkedHashMap<>();
     enc.put("provider", provider);
     enc.put("key", key);
     marker.put(StoredValue.ENCRYPTED_KEY, enc);
     marker.put(StoredValue.RAW_KEY, Base64.getEncoder().encodeToString(value));
-    String error = provider == null
-        ? "malformed encryption prefix"
-        : "encrypted with " + provider + " key \"" + key + "\"; decryption needs an encryption config";
+    String error = malformed
+        ? e.map(EncryptedValue::describe).orElse("malformed encryption prefix")
+        : e.get().describe() + "; decryption needs an encryption config";
     marker.put(StoredValue.ERROR_KEY, error);
     return new StoredValue(Encoding.ENCRYPTED, null, null, marker, error, List.of(), provider, key, value.length);
   }
