@@ -1,0 +1,28 @@
+package io.regshift.kube;
+
+/**
+ * The apiserver's {@code --etcd-prefix}, normalised the way its store does
+ * ({@code path.Join("/", prefix) + "/"}): "registry", "/registry" and "/registry/" are the same.
+ */
+public final class RegistryPrefix {
+
+    /** kube-apiserver's default; OpenShift also uses "/kubernetes.io" and "/openshift.io". */
+    public static final String DEFAULT = "/registry";
+
+    private RegistryPrefix() {
+    }
+
+    /** "/registry" for any spelling of it; "" for the root prefix. A null prefix means the default. */
+    public static String normalize(String prefix) {
+        if (prefix == null) {
+            return DEFAULT;
+        }
+        String collapsed = ("/" + prefix.trim()).replaceAll("/{2,}", "/");
+        return collapsed.endsWith("/") ? collapsed.substring(0, collapsed.length() - 1) : collapsed;
+    }
+
+    /** What every key under the prefix starts with: "/registry/", or "/" for the root prefix. */
+    public static String keyBase(String prefix) {
+        return normalize(prefix) + "/";
+    }
+}
