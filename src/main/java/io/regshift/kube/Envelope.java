@@ -71,9 +71,6 @@ public record Envelope(String apiVersion, String kind, byte[] buf, int rawOffset
     if (rawOff < 0) {
       throw new IllegalArgumentException("corrupt envelope: no object bytes (field 2 of runtime.Unknown)");
     }
-    if (kind.isEmpty() || apiVersion.isEmpty()) {
-      throw new IllegalArgumentException("corrupt envelope: apiVersion or kind missing");
-    }
     return new Envelope(apiVersion, kind, value, rawOff, rawLen, encoding, contentType);
   }
 

@@ -77,6 +77,9 @@ public final class ValueCodec {
       return failed(Encoding.PROTOBUF, value, null, null, e.getMessage(), warnings);
     }
     Optional<Descriptor> type = proto.schemaFor(env.apiVersion(), env.kind());
+    if (env.kind().isEmpty()) {
+      warnings.add("the envelope names no kind (a WatchEvent or similar, never a stored object)");
+    }
     Map<String, Object> body;
     try {
       if (type.isPresent()) {

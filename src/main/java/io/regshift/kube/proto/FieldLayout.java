@@ -68,6 +68,43 @@ final class FieldLayout {
       }
       return b.toString();
     }
-    return name;
+    return lowerLeadingAcronym(name);
+  }
+
+  /**
+   * Go fields named with a leading acronym get a proto name that keeps its capitals
+   * ({@code APIGroup} → {@code aPIGroup}, {@code UID} → {@code uID}), while their JSON name is
+   * lower case ({@code apiGroup}, {@code uid}); some (CEL {@code Expression}) start upper case.
+   */
+  static String lowerLeadingAcronym(String name) {
+    if (name.length() < 2) {
+      return name;
+    }
+    boolean c0 = Character.isUpperCase(name.charAt(0));
+    boolean c1 = Character.isUpperCase(name.charAt(1));
+    if (c0 == c1) {
+      return name; // plain camelCase, or a JSON name that is itself all capitals (v1beta1 JSONPath)
+    }
+    int end = 1;
+    while (end < name.length() && Character.isUpperCase(name.charAt(end))) {
+      end++;
+    }
+    if (end < name.length() && end > 1 && Character.isLowerCase(name.charAt(end))) {
+      end--; // the last capital starts the next word: aPIGroup → api + Group
+    }
+    return name.substring(0, end).toLowerCase() + name.substring(end);
+  }
+
+  /**
+   * Go structs embedded with {@code json:",inline"}: their fields appear in the parent's JSON
+   * object. go-to-protobuf names the field after the embedded type; these are all of them in
+   * Kubernetes' API types (seen in the struct tags of kubectl binaries and the API sources).
+   */
+  private static final java.util.Set<String> INLINE = java.util.Set.of(
+      "localObjectReference", "volumeSource", "persistentVolumeSource", "handler", "ephemeralContainerCommon",
+      "ingressRuleValue", "deviceConfiguration", "rule", "ruleWithOperations", "typeMeta");
+
+  boolean inline() {
+    return type == FieldDescriptor.Type.MESSAGE && !repeated && INLINE.contains(descriptor.getName());
   }
 }

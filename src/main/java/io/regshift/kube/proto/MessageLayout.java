@@ -49,6 +49,19 @@ final class MessageLayout {
     return byJsonName.get(jsonName);
   }
 
+  /** Whether a JSON key belongs to this message, its own or an inline embedded struct's. */
+  boolean knows(String jsonName) {
+    if (byJsonName.containsKey(jsonName)) {
+      return true;
+    }
+    for (FieldLayout f : ordered) {
+      if (f.inline() && f.message().knows(jsonName)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   String name() {
     return descriptor.getFullName();
   }

@@ -73,6 +73,10 @@ final class ProtoDecoder {
         } else {
           list.add(value(f, r));
         }
+      } else if (f.inline()) {
+        int e = r.delimitedEnd();
+        out.putAll(message(f.message(), buf, r.pos, e)); // embedded struct: its fields are the parent's
+        r.pos = e;
       } else {
         Object v = value(f, r);
         if (keepZero || f.type == com.google.protobuf.Descriptors.FieldDescriptor.Type.MESSAGE || !isZero(v)) {

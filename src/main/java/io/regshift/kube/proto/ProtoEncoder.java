@@ -25,8 +25,12 @@ final class ProtoEncoder {
   }
 
   private void writeMessage(WireWriter w, MessageLayout layout, Map<String, Object> obj, String path) {
-    for (String key : obj.keySet()) {
-      if (layout.field(key) == null && !key.equals(ProtoDecoder.UNKNOWN_FIELDS)
+    writeMessage(w, layout, obj, path, true);
+  }
+
+  private void writeMessage(WireWriter w, MessageLayout layout, Map<String, Object> obj, String path, boolean checkKeys) {
+    for (String key : checkKeys ? obj.keySet() : java.util.Set.<String>of()) {
+      if (!layout.knows(key) && !key.equals(ProtoDecoder.UNKNOWN_FIELDS)
           && !(path.isEmpty() && (key.equals("apiVersion") || key.equals("kind")))) {
         throw new IllegalArgumentException(join(path, key) + ": no such field in " + layout.name());
       }
@@ -37,6 +41,13 @@ final class ProtoEncoder {
       while (u < unknown.size() && fieldNumber(unknown.get(u)) < f.number) {
         byte[] raw = unknown.get(u++);
         w.raw(raw, 0, raw.length);
+      }
+      if (f.inline()) {
+        WireWriter inner = new WireWriter(); // Go always writes an embedded struct
+        writeMessage(inner, f.message(), obj, path, false);
+        w.tag(f.number, 2);
+        w.delimited(inner);
+        continue;
       }
       if (!obj.containsKey(f.jsonName)) {
         continue;
