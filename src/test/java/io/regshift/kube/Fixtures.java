@@ -1,27 +1,44 @@
 package io.regshift.kube;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
-/** Kubernetes' own round-trip fixtures in ../shared: X.pb, X.json and X.yaml for every API type. */
+/** Kubernetes' own round-trip fixtures in ../shared: X.pb, X.json and X.yaml for every API type (read-only, never copied in). */
 final class Fixtures {
   static final Path DIR = Path.of("..", "shared", "test-data", "k8s-api-fixtures", "HEAD");
 
-  /** Fixture base names (e.g. {@code apps.v1.Deployment}); skips the caller when ../shared is absent. */
-  static List<String> names() throws IOException {
+  private static List<Path> files(String ext) {
     Assumptions.assumeTrue(Files.isDirectory(DIR),
         "Kubernetes fixtures not found at " + DIR.toAbsolutePath() + " (../shared is absent): skipped");
     try (Stream<Path> s = Files.list(DIR)) {
-      return s.map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".pb"))
-          .map(n -> n.substring(0, n.length() - 3))
-          .sorted()
-          .toList();
+      return s.filter(p -> p.getFileName().toString().endsWith(ext)).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
+
+  /** Fixture base names (e.g. {@code apps.v1.Deployment}); skips the caller when ../shared is absent. */
+  static List<String> names() {
+    return files(".pb").stream().map(p -> p.getFileName().toString().replaceFirst("\\.pb$", "")).toList();
+  }
+
+  /** Every X.json fixture, sorted by name; skips the caller when ../shared is absent. */
+  static List<Path> jsonFiles() {
+    return files(".json");
+  }
+
+  static Path sibling(Path json, String extension) {
+    String name = json.getFileName().toString();
+    return json.resolveSibling(name.substring(0, name.length() - ".json".length()) + extension);
+  }
+
+  static String name(Path json) {
+    return json.getFileName().toString();
   }
 
   static byte[] bytes(String name, String ext) throws IOException {
