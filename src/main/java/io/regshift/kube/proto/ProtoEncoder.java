@@ -50,6 +50,9 @@ final class ProtoEncoder {
         continue;
       }
       if (!obj.containsKey(f.jsonName)) {
+        if (GoValueFields.alwaysWritten(layout, f.number)) {
+          writeZero(w, f, join(path, f.jsonName)); // a Go value field: gogo writes it even when zero
+        }
         continue;
       }
       writeField(w, f, obj.get(f.jsonName), join(path, f.jsonName));
@@ -92,6 +95,20 @@ final class ProtoEncoder {
       }
       writeValue(w, f, v, path);
     }
+  }
+
+  private void writeZero(WireWriter w, FieldLayout f, String path) {
+    Object zero = switch (f.type) {
+      case STRING, BYTES -> "";
+      case BOOL -> Boolean.FALSE;
+      case DOUBLE, FLOAT -> 0.0;
+      case MESSAGE -> null;
+      default -> 0L;
+    };
+    if (f.type == Type.MESSAGE && !nullIsZero(f.message().special)) {
+      zero = new java.util.LinkedHashMap<String, Object>();
+    }
+    writeValue(w, f, zero, path);
   }
 
   private static boolean nullIsZero(SpecialType s) {

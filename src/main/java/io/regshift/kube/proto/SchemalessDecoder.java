@@ -51,8 +51,9 @@ final class SchemalessDecoder {
           case 5 -> v = (long) r.fixed32();
           case 2 -> {
             int e = r.delimitedEnd();
-            if (top && number == 1) {
-              v = metaDecoder.message(objectMeta, buf, r.pos, e);
+            Object meta = top && number == 1 ? objectMeta(buf, r.pos, e) : null;
+            if (meta != null) {
+              v = meta;
             } else {
               v = delimited(buf, r.pos, e, depth);
             }
@@ -62,7 +63,7 @@ final class SchemalessDecoder {
             return null;
           }
         }
-        String key = top && number == 1 ? "metadata" : Integer.toString(number);
+        String key = top && number == 1 && v instanceof Map<?, ?> m && !m.isEmpty() && !isNumbered(m) ? "metadata" : Integer.toString(number);
         Object prev = out.get(key);
         if (prev == null && !out.containsKey(key)) {
           out.put(key, v);
@@ -79,6 +80,19 @@ final class SchemalessDecoder {
       return null;
     }
     return out;
+  }
+
+  /** Field 1 of a Kubernetes object is its ObjectMeta; null when these bytes are not one. */
+  private Object objectMeta(byte[] buf, int off, int end) {
+    try {
+      return metaDecoder.message(objectMeta, buf, off, end);
+    } catch (ProtoException notMeta) {
+      return null;
+    }
+  }
+
+  private static boolean isNumbered(Map<?, ?> m) {
+    return m.keySet().stream().allMatch(k -> k instanceof String s && !s.isEmpty() && Character.isDigit(s.charAt(0)));
   }
 
   private Object delimited(byte[] buf, int off, int end, int depth) {
