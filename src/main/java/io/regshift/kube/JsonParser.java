@@ -23,6 +23,8 @@ final class JsonParser {
     private final KeyCache keys = new KeyCache();
     /** Reused by every string that needs decoding, so escapes cost no allocation per character. */
     private char[] chars = new char[64];
+    /** Result of the last {@link #decodeUtf8} call; a field so decoding allocates nothing. */
+    private int decodedCodePoint;
 
     JsonParser(byte[] utf8) {
         this.in = utf8;
@@ -245,9 +247,6 @@ final class JsonParser {
             }
         }
     }
-
-    /** Result of the last {@link #decodeUtf8} call; a field so decoding allocates nothing. */
-    private int decodedCodePoint;
 
     /** Decodes one UTF-8 sequence starting at {@code i} the way Go's utf8.DecodeRune does; returns the next index. */
     private int decodeUtf8(int i, int b0) {
