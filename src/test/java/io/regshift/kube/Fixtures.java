@@ -7,8 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.function.Executable;
 
 /** The Kubernetes API round-trip fixtures shared beside the project (read-only, never copied in). */
 final class Fixtures {
@@ -17,10 +20,20 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** Every X.json fixture, sorted by name; skips the calling test when the shared data is absent. */
-    static List<Path> jsonFiles() {
-        assumeTrue(Files.isDirectory(DIR), "shared fixtures not found at " + DIR.toAbsolutePath()
-                + " (they live in shared/test-data beside the project)");
+    /**
+     * One test per X.json fixture, named after it. Without the shared data there is a single
+     * skipped test saying where the fixtures were expected, so the gap shows in the report.
+     */
+    static Stream<DynamicTest> eachJson(Function<Path, Executable> test) {
+        if (!Files.isDirectory(DIR)) {
+            return Stream.of(DynamicTest.dynamicTest("fixtures absent", () -> assumeTrue(false,
+                    "shared fixtures not found at " + DIR.toAbsolutePath().normalize()
+                            + " (they live in shared/test-data beside the project)")));
+        }
+        return jsonFiles().stream().map(json -> DynamicTest.dynamicTest(name(json), test.apply(json)));
+    }
+
+    private static List<Path> jsonFiles() {
         try (Stream<Path> files = Files.list(DIR)) {
             return files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted()
                     .collect(Collectors.toList());
@@ -34,7 +47,7 @@ final class Fixtures {
         return json.resolveSibling(name.substring(0, name.length() - ".json".length()) + extension);
     }
 
-    static String name(Path json) {
+    private static String name(Path json) {
         return json.getFileName().toString();
     }
 }
