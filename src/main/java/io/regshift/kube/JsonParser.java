@@ -13,7 +13,7 @@ import java.util.Map;
  * surrogate escapes become U+FFFD, so a tree holds exactly what kubectl would print.
  */
 final class JsonParser {
-    /** Go's decoder gives up at this depth too; it also keeps the recursion off the stack limit. */
+    /** Go's decoder gives up at this depth too. */
     private static final int MAX_DEPTH = 10_000;
     private static final char REPLACEMENT = '\uFFFD';
 
@@ -23,6 +23,8 @@ final class JsonParser {
     private final KeyCache keys = new KeyCache();
     /** Reused by every string that needs decoding, so escapes cost no allocation per character. */
     private char[] chars = new char[64];
+    /** Result of the last {@link #decodeUtf8} call; a field so decoding allocates nothing. */
+    private int decodedCodePoint;
 
     JsonParser(byte[] utf8) {
         this.in = utf8;
@@ -31,7 +33,7 @@ final class JsonParser {
 
     Object parseDocument() {
         skipWhitespace();
-        Object value = parseValue(0);
+        Object value = parseValue();
         skipWhitespace();
         if (pos < end) {
             throw error(pos, "unexpected " + describe(pos) + " after top-level value");
@@ -39,16 +41,111 @@ final class JsonParser {
         return value;
     }
 
-    private Object parseValue(int depth) {
-        if (pos >= end) {
-            throw error(pos, "unexpected end of input, expected a value");
+    /**
+     * Parses one value with an explicit stack of open containers rather than recursion, so
+     * nesting as deep as Go accepts cannot overflow the thread's stack.
+     */
+    private Object parseValue() {
+        List<Object> open = new ArrayList<>(); // Map or List, innermost last
+        List<String> pendingKeys = new ArrayList<>(); // the key awaiting a value, per open object
+        while (true) {
+            Object value;
+            if (pos >= end) {
+                throw error(pos, "unexpected end of input, expected a value");
+            }
+            byte b = in[pos];
+            if (b == '{' || b == '[') {
+                if (open.size() >= MAX_DEPTH) {
+                    throw error(pos, "exceeded max nesting depth of " + MAX_DEPTH);
+                }
+                pos++;
+                skipWhitespace();
+                if (b == '{') {
+                    Map<String, Object> map = new LinkedHashMap<>();
+                    if (pos < end && in[pos] == '}') {
+                        pos++;
+                        value = map;
+                    } else {
+                        open.add(map);
+                        pendingKeys.add(objectKey());
+                        continue;
+                    }
+                } else {
+                    List<Object> list = new ArrayList<>();
+                    if (pos < end && in[pos] == ']') {
+                        pos++;
+                        value = list;
+                    } else {
+                        open.add(list);
+                        pendingKeys.add(null);
+                        continue;
+                    }
+                }
+            } else {
+                value = parseScalar(b);
+            }
+            // Hand the finished value to its container; close every container that ends here.
+            while (true) {
+                int top = open.size() - 1;
+                if (top < 0) {
+                    return value;
+                }
+                Object container = open.get(top);
+                skipWhitespace();
+                boolean isObject = container instanceof Map;
+                if (isObject) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> map = (Map<String, Object>) container;
+                    map.put(pendingKeys.get(top), value);
+                } else {
+                    @SuppressWarnings("unchecked")
+                    List<Object> list = (List<Object>) container;
+                    list.add(value);
+                }
+                char close = isObject ? '}' : ']';
+                if (pos >= end) {
+                    throw error(pos, "unexpected end of input, expected ',' or '" + close + "' in "
+                            + (isObject ? "object" : "array"));
+                }
+                byte next = in[pos++];
+                if (next == close) {
+                    open.remove(top);
+                    pendingKeys.remove(top);
+                    value = container;
+                    continue;
+                }
+                if (next != ',') {
+                    throw error(pos - 1, "expected ',' or '" + close + "' in " + (isObject ? "object" : "array")
+                            + ", found " + describe(pos - 1));
+                }
+                skipWhitespace();
+                if (isObject) {
+                    pendingKeys.set(top, objectKey());
+                } else if (pos < end && in[pos] == ']') {
+                    throw error(pos, "unexpected ']' after ',' in array (trailing comma)");
+                }
+                break;
+            }
         }
-        byte b = in[pos];
+    }
+
+    /** Reads {@code "key" :} and leaves the position at the value. */
+    private String objectKey() {
+        if (pos >= end || in[pos] != '"') {
+            throw error(pos, "expected string for object key, found " + describe(pos));
+        }
+        String key = (String) parseString(true);
+        skipWhitespace();
+        if (pos >= end || in[pos] != ':') {
+            throw error(pos, "expected ':' after object key, found " + describe(pos));
+        }
+        pos++;
+        skipWhitespace();
+        return key;
+    }
+
+    private Object parseScalar(byte b) {
         switch (b) {
-            case '{':
-                return parseObject(depth + 1);
-            case '[':
-                return parseArray(depth + 1);
             case '"':
                 return parseString(false);
             case 't':
@@ -65,77 +162,6 @@ final class JsonParser {
                     return parseNumber();
                 }
                 throw error(pos, "unexpected " + describe(pos) + ", expected a value");
-        }
-    }
-
-    private Map<String, Object> parseObject(int depth) {
-        checkDepth(depth);
-        pos++; // '{'
-        Map<String, Object> map = new LinkedHashMap<>();
-        skipWhitespace();
-        if (pos < end && in[pos] == '}') {
-            pos++;
-            return map;
-        }
-        while (true) {
-            if (pos >= end || in[pos] != '"') {
-                throw error(pos, "expected string for object key, found " + describe(pos));
-            }
-            String key = (String) parseString(true);
-            skipWhitespace();
-            if (pos >= end || in[pos] != ':') {
-                throw error(pos, "expected ':' after object key, found " + describe(pos));
-            }
-            pos++;
-            skipWhitespace();
-            map.put(key, parseValue(depth));
-            skipWhitespace();
-            if (pos >= end) {
-                throw error(pos, "unexpected end of input, expected ',' or '}' in object");
-            }
-            byte b = in[pos++];
-            if (b == '}') {
-                return map;
-            }
-            if (b != ',') {
-                throw error(pos - 1, "expected ',' or '}' in object, found " + describe(pos - 1));
-            }
-            skipWhitespace();
-        }
-    }
-
-    private List<Object> parseArray(int depth) {
-        checkDepth(depth);
-        pos++; // '['
-        List<Object> list = new ArrayList<>();
-        skipWhitespace();
-        if (pos < end && in[pos] == ']') {
-            pos++;
-            return list;
-        }
-        while (true) {
-            list.add(parseValue(depth));
-            skipWhitespace();
-            if (pos >= end) {
-                throw error(pos, "unexpected end of input, expected ',' or ']' in array");
-            }
-            byte b = in[pos++];
-            if (b == ']') {
-                return list;
-            }
-            if (b != ',') {
-                throw error(pos - 1, "expected ',' or ']' in array, found " + describe(pos - 1));
-            }
-            skipWhitespace();
-            if (pos < end && in[pos] == ']') {
-                throw error(pos, "unexpected ']' after ',' in array (trailing comma)");
-            }
-        }
-    }
-
-    private void checkDepth(int depth) {
-        if (depth > MAX_DEPTH) {
-            throw error(pos, "exceeded max nesting depth of " + MAX_DEPTH);
         }
     }
 
@@ -221,9 +247,6 @@ final class JsonParser {
             }
         }
     }
-
-    /** Result of the last {@link #decodeUtf8} call; a field so decoding allocates nothing. */
-    private int decodedCodePoint;
 
     /** Decodes one UTF-8 sequence starting at {@code i} the way Go's utf8.DecodeRune does; returns the next index. */
     private int decodeUtf8(int i, int b0) {

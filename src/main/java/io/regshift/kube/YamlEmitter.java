@@ -176,6 +176,14 @@ final class YamlEmitter {
         if (!whitespace) {
             put(' ');
         }
+        if (!canFold(text, allowBreaks)) {
+            // Plain text never holds line breaks, so with no fold possible it is copied whole.
+            out.append(text);
+            column += text.codePointCount(0, text.length());
+            whitespace = false;
+            indention = false;
+            return;
+        }
         boolean spaces = false;
         boolean breaks = false;
         int n = text.length();
@@ -257,6 +265,14 @@ final class YamlEmitter {
         // go-yaml checks for a BOM at the start of the value instead of at each character,
         // so a value starting with U+FEFF has every character escaped.
         boolean escapeAll = text.startsWith("\uFEFF");
+        if (!escapeAll && !canFold(text, allowBreaks) && needsNoEscape(text)) {
+            out.append(text);
+            column += text.length();
+            writeIndicator("\"", false, false, false);
+            whitespace = false;
+            indention = false;
+            return;
+        }
         boolean spaces = false;
         int n = text.length();
         for (int i = 0; i < n; ) {
@@ -430,6 +446,23 @@ final class YamlEmitter {
             write(c);
             column = 0;
         }
+    }
+
+    /** Whether writing {@code text} from the current column could reach a space past the fold width. */
+    private boolean canFold(String text, boolean allowBreaks) {
+        return allowBreaks && column + text.length() > BEST_WIDTH && text.indexOf(' ') >= 0;
+    }
+
+    /** True when every character is printable BMP text that double quotes carry as itself. */
+    private static boolean needsNoEscape(String text) {
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (c == '"' || c == '\\' || c == '\n' || Character.isSurrogate(c) || c == 0x2028 || c == 0x2029
+                    || !YamlScalarAnalysis.isPrintable(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean spaceAt(String text, int index) {

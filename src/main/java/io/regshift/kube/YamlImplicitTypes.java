@@ -18,6 +18,8 @@ final class YamlImplicitTypes {
             ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
             "-.inf", "-.Inf", "-.INF");
 
+    private static final int LONGEST_SPECIAL_WORD = 5;
+
     /** True when go-yaml v2 would write {@code s} without quotes, judging only by what it would read back as. */
     static boolean readsBackAsString(String s) {
         return resolvesToString(s) && !isBase60Float(s);
@@ -35,7 +37,7 @@ final class YamlImplicitTypes {
         if (!sign && !digit && !word && first != '.') {
             return true;
         }
-        if (SPECIAL_WORDS.contains(s)) {
+        if (s.length() <= LONGEST_SPECIAL_WORD && SPECIAL_WORDS.contains(s)) {
             return false;
         }
         if (word) {

@@ -16,7 +16,8 @@ final class YamlKeyOrder {
     private int[] ar = new int[64];
     private int[] br = new int[64];
 
-    private final Comparator<String> natural = (a, b) -> less(a, b) ? -1 : less(b, a) ? 1 : 0;
+    /** Mapping keys are distinct, so one direction of {@code less} settles the order. */
+    private final Comparator<String> natural = (a, b) -> a.equals(b) ? 0 : less(a, b) ? -1 : 1;
 
     /** Sorts in place; one instance per thread, since it keeps scratch buffers. */
     void sort(String[] keys) {

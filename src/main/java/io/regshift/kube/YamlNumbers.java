@@ -1,6 +1,5 @@
 package io.regshift.kube;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
 
 /**
@@ -41,15 +40,17 @@ final class YamlNumbers {
         if (Double.isInfinite(d)) {
             return d > 0 ? ".inf" : "-.inf";
         }
-        // Go's JSON writes integral values below 1e21 as plain digits ("-0" for negative zero),
-        // which go-yaml then reads back as an integer when they fit 64 bits.
+        // Go's JSON writes integral values below 1e21 as plain digits (its shortest digits padded
+        // with zeros, "-0" for negative zero), which go-yaml reads back as an integer if they fit 64 bits.
         if (d == Math.rint(d) && Math.abs(d) < 1e21) {
             if (d == 0) {
                 return "0";
             }
-            BigInteger integer = new BigDecimal(d).toBigIntegerExact();
+            StringBuilder digits = new StringBuilder(24);
+            GoFloat.appendJson(digits, d);
+            BigInteger integer = new BigInteger(digits.toString());
             if (integer.compareTo(INT64_MIN) >= 0 && integer.compareTo(UINT64_LIMIT) < 0) {
-                return integer.toString();
+                return digits.toString();
             }
         }
         return GoFloat.formatG(d);

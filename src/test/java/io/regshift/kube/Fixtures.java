@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.function.Executable;
 
 /** Kubernetes' own round-trip fixtures in ../shared: X.pb, X.json and X.yaml for every API type (read-only, never copied in). */
 final class Fixtures {
@@ -30,6 +33,19 @@ final class Fixtures {
   /** Every X.json fixture, sorted by name; skips the caller when ../shared is absent. */
   static List<Path> jsonFiles() {
     return files(".json");
+  }
+
+  /**
+   * One test per X.json fixture, named after it. Without the shared data there is a single
+   * skipped test saying where the fixtures were expected, so the gap shows in the report.
+   */
+  static Stream<DynamicTest> eachJson(Function<Path, Executable> test) {
+    if (!Files.isDirectory(DIR)) {
+      return Stream.of(DynamicTest.dynamicTest("fixtures absent", () -> Assumptions.assumeTrue(false,
+          "shared fixtures not found at " + DIR.toAbsolutePath().normalize()
+              + " (they live in shared/test-data beside the project)")));
+    }
+    return jsonFiles().stream().map(json -> DynamicTest.dynamicTest(name(json), test.apply(json)));
   }
 
   static Path sibling(Path json, String extension) {

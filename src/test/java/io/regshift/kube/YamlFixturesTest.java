@@ -12,10 +12,10 @@ import org.junit.jupiter.api.TestFactory;
 class YamlFixturesTest {
     @TestFactory
     Stream<DynamicTest> yamlMatchesKubernetesFixture() {
-        return Fixtures.jsonFiles().stream().map(json -> DynamicTest.dynamicTest(Fixtures.name(json), () -> {
+        return Fixtures.eachJson(json -> () -> {
             Path yaml = Fixtures.sibling(json, ".yaml");
             Object tree = Json.parse(Files.readAllBytes(json));
             assertEquals(Files.readString(yaml), Yaml.write(tree));
-        }));
+        });
     }
 }
