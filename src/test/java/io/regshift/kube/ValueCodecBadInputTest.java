@@ -68,12 +68,11 @@ class ValueCodecBadInputTest {
   void envelopeWhoseBytesAreAnotherKindIsAnError() {
     byte[] cm = configMap();
     Envelope env = Envelope.parse(cm);
-    // the same object bytes, labelled as a Service: ConfigMap's data (field 2, a map) is not a ServiceSpec
-    Map<String, Object> svc = new LinkedHashMap<>();
+    // the same object bytes, labelled as a Pod: ConfigMap's data (field 2, a map) is not a PodSpec
     byte[] raw = Arrays.copyOfRange(cm, env.rawOffset(), env.rawOffset() + env.rawLength());
     byte[] relabelled = Envelope.wrap("v1", "Pod", raw);
     StoredValue v = codec.decode(relabelled);
-    assertFalse(v.ok() && v.warnings().isEmpty(), "a ConfigMap decoded as a Pod without complaint: " + v.object() + svc);
+    assertFalse(v.ok() && v.warnings().isEmpty(), "a ConfigMap decoded as a Pod without complaint: " + v.object());
   }
 
   @Test
