@@ -1,7 +1,7 @@
 package io.regshift.kube;
 
 /** How Go sees a Java string: as UTF-8, where unpaired surrogates cannot exist and compare as bytes. */
-final class GoStrings {
+public final class GoStrings {
     private GoStrings() {
     }
 
@@ -9,7 +9,7 @@ final class GoStrings {
      * Go's string order (byte-wise on UTF-8). Code point order is the same thing; Java's
      * {@code compareTo} is not, because it puts supplementary characters before U+E000..U+FFFF.
      */
-    static int compare(String a, String b) {
+    public static int compare(String a, String b) {
         int n = Math.min(a.length(), b.length());
         for (int k = 0; k < n; k++) {
             char ca = a.charAt(k);

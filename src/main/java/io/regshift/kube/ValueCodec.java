@@ -81,9 +81,10 @@ public final class ValueCodec {
       warnings.add("the envelope names no kind (a WatchEvent or similar, never a stored object)");
     }
     Map<String, Object> body;
+    Map<String, Integer> unknown = new java.util.TreeMap<>();
     try {
       if (type.isPresent()) {
-        body = proto.decode(type.get(), value, env.rawOffset(), env.rawLength(), lossless);
+        body = proto.decode(type.get(), value, env.rawOffset(), env.rawLength(), lossless, unknown);
       } else {
         warnings.add("no schema for " + env.apiVersion() + " " + env.kind() + ": fields other than metadata are shown by number");
         body = proto.decodeSchemaless(value, env.rawOffset(), env.rawLength());
@@ -92,31 +93,17 @@ public final class ValueCodec {
     } catch (ProtoException e) {
       return failed(Encoding.PROTOBUF, value, env.apiVersion(), env.kind(), env.apiVersion() + " " + env.kind() + ": " + e.getMessage(), warnings);
     }
-    noteUnknownFields(body, "", warnings, env);
+    if (!unknown.isEmpty()) {
+      StringBuilder w = new StringBuilder(env.apiVersion() + " " + env.kind()
+          + ": fields not in the schema (newer than this build's schemas?), kept as raw bytes:");
+      unknown.forEach((message, n) -> w.append(' ').append(message).append(" (").append(n).append(')'));
+      warnings.add(w.toString());
+    }
     Map<String, Object> obj = new LinkedHashMap<>();
     obj.put("apiVersion", env.apiVersion());
     obj.put("kind", env.kind());
     obj.putAll(body);
     return new StoredValue(Encoding.PROTOBUF, env.apiVersion(), env.kind(), obj, null, warnings, null, null, value.length);
-  }
-
-  private static void noteUnknownFields(Object node, String path, List<String> warnings, Envelope env) {
-    if (node instanceof Map<?, ?> m) {
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        String p = path.isEmpty() ? String.valueOf(e.getKey()) : path + "." + e.getKey();
-        if ("x-regshift-unknown-fields".equals(e.getKey())) {
-          warnings.add(env.apiVersion() + " " + env.kind() + ": " + ((List<?>) e.getValue()).size()
-              + " field(s) at " + (path.isEmpty() ? "the top level" : path)
-              + " are not in the schema (newer than this build's schemas?); kept as raw bytes");
-        } else {
-          noteUnknownFields(e.getValue(), p, warnings, env);
-        }
-      }
-    } else if (node instanceof List<?> l) {
-      for (int i = 0; i < l.size(); i++) {
-        noteUnknownFields(l.get(i), path + "[" + i + "]", warnings, env);
-      }
-    }
   }
 
   private static StoredValue fromTree(Encoding enc, Object tree, int size, List<String> warnings) {

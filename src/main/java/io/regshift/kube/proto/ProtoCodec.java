@@ -12,8 +12,6 @@ public final class ProtoCodec {
 
   private final SchemaRegistry schemas;
   private final LayoutCache layouts = new LayoutCache();
-  private final ProtoDecoder viewDecoder = new ProtoDecoder(false);
-  private final ProtoDecoder losslessDecoder = new ProtoDecoder(true);
 
   public ProtoCodec(SchemaRegistry schemas) {
     this.schemas = schemas;
@@ -44,10 +42,12 @@ public final class ProtoCodec {
    * Decodes a message. With {@code lossless}, zero values Go wrote are kept in the tree, so that
    * {@link #encode} gives back the same bytes; without, the tree is what kubectl would show.
    *
+   * @param unknownFields if not null, receives per message type how many fields the schema lacks
    * @throws ProtoException when the bytes do not parse as that message
    */
-  public Map<String, Object> decode(Descriptor type, byte[] buf, int off, int len, boolean lossless) {
-    return (lossless ? losslessDecoder : viewDecoder).message(layouts.of(type), buf, off, off + len);
+  public Map<String, Object> decode(Descriptor type, byte[] buf, int off, int len, boolean lossless,
+      Map<String, Integer> unknownFields) {
+    return new ProtoDecoder(lossless, unknownFields).message(layouts.of(type), buf, off, off + len);
   }
 
   /**
@@ -66,6 +66,6 @@ public final class ProtoCodec {
    */
   public Map<String, Object> decodeSchemaless(byte[] buf, int off, int len) {
     Descriptor meta = schemas.message(OBJECT_META).orElseThrow();
-    return new SchemalessDecoder(viewDecoder, layouts.of(meta)).message(buf, off, off + len);
+    return new SchemalessDecoder(new ProtoDecoder(false, null), layouts.of(meta)).message(buf, off, off + len);
   }
 }

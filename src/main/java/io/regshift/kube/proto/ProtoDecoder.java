@@ -22,9 +22,15 @@ final class ProtoDecoder {
   static final String UNKNOWN_FIELDS = "x-regshift-unknown-fields";
 
   private final boolean keepZero;
+  private final Map<String, Integer> unknownByMessage;
 
-  ProtoDecoder(boolean keepZero) {
+  /**
+   * @param unknownByMessage if not null, counts the fields each message type had that its
+   *     schema lacks (one decoder per value, so callers can warn without walking the tree again)
+   */
+  ProtoDecoder(boolean keepZero, Map<String, Integer> unknownByMessage) {
     this.keepZero = keepZero;
+    this.unknownByMessage = unknownByMessage;
   }
 
   Map<String, Object> message(MessageLayout layout, byte[] buf, int off, int end) {
@@ -50,6 +56,9 @@ final class ProtoDecoder {
         r.skip(wireType);
         if (unknown == null) {
           unknown = new ArrayList<>();
+        }
+        if (unknownByMessage != null) {
+          unknownByMessage.merge(layout.descriptor.getName(), 1, Integer::sum);
         }
         unknown.add(Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(buf, tagStart, r.pos)));
         continue;
@@ -231,13 +240,11 @@ final class ProtoDecoder {
         return s == null ? "0" : s;
       }
       case INT_OR_STRING: {
-        Map<String, Object> v = new ProtoDecoder(true).message(m, buf, off, end);
-        if (Long.valueOf(1L).equals(v.get("type"))) {
-          Object s = v.get("strVal");
-          return s == null ? "" : s;
+        if (longField(buf, off, end, 1) == 1) { // type 1: a string
+          byte[] s = bytesField(buf, off, end, 3);
+          return s == null ? "" : new String(s, StandardCharsets.UTF_8);
         }
-        Object i = v.get("intVal");
-        return i == null ? 0L : i;
+        return (long) (int) longField(buf, off, end, 2);
       }
       case RAW_JSON: {
         byte[] raw = bytesField(buf, off, end, 1);
@@ -253,12 +260,9 @@ final class ProtoDecoder {
         }
       }
       case SCHEMA_OR_BOOL: {
-        Map<String, Object> v = new ProtoDecoder(true).message(m, buf, off, end);
-        Object schema = v.get("schema");
-        if (schema != null) {
-          return decodeField(m, 2, buf, off, end);
-        }
-        return Boolean.TRUE.equals(v.get("allows"));
+        Map<String, Object> v = message(m, buf, off, end);
+        Object schema = v.get(m.field(2).jsonName);
+        return schema != null ? schema : Boolean.TRUE.equals(v.get(m.field(1).jsonName));
       }
       case SCHEMA_OR_ARRAY: {
         Map<String, Object> v = message(m, buf, off, end);
@@ -283,10 +287,6 @@ final class ProtoDecoder {
       default:
         throw new IllegalStateException(m.special.name());
     }
-  }
-
-  private Object decodeField(MessageLayout m, int number, byte[] buf, int off, int end) {
-    return message(m, buf, off, end).get(m.field(number).jsonName);
   }
 
   /** The last value of a varint field, 0 when absent. */

@@ -16,7 +16,7 @@ import java.util.Map;
  * exactly as their Go Marshal methods write them. A key the schema does not know is an error.
  */
 final class ProtoEncoder {
-  private static final Comparator<String> GO_ORDER = ProtoEncoder::compareUtf8;
+  private static final Comparator<String> GO_ORDER = io.regshift.kube.GoStrings::compare;
 
   byte[] message(MessageLayout layout, Map<String, Object> obj, String path) {
     WireWriter w = new WireWriter();
@@ -326,19 +326,4 @@ final class ProtoEncoder {
     return v instanceof String ? "a string" : v.getClass().getSimpleName().toLowerCase();
   }
 
-  /** Go sorts map keys by their bytes; comparing code points gives the same order as UTF-8 bytes. */
-  private static int compareUtf8(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
-  }
 }
