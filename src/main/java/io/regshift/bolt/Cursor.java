@@ -1,0 +1,33 @@
+package io.regshift.bolt;
+
+/**
+ * Forward iteration over a bucket's entries in key order, sub-bucket entries included. Not
+ * thread-safe: use one per thread. The accessors describe the entry the last {@link #next()}
+ * moved to.
+ */
+public interface Cursor {
+
+    /** Moves to the next entry (the first, on the first call); false at the end. */
+    boolean next();
+
+    /** A copy of the key. */
+    byte[] key();
+
+    /** A copy of the value; for a sub-bucket entry, its raw bucket value (header and any inline page). */
+    byte[] value();
+
+    boolean isBucket();
+
+    /** Absolute file offset of the value, to re-read later with {@link BoltFile#read}. */
+    long valueOffset();
+
+    int valueLength();
+
+    int keyLength();
+
+    /**
+     * Copies the key into {@code dst} at 0 when it fits, allocating nothing; returns the key
+     * length either way (when it is larger than {@code dst}, nothing was copied).
+     */
+    int key(byte[] dst);
+}
