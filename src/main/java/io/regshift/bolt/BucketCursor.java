@@ -6,9 +6,10 @@ import java.nio.file.Path;
  * Walks a bucket's leaves left to right, holding the branch path above the current leaf. Leaves
  * are read into one reused array, so a scan allocates only what key() and value() return.
  *
- * <p>A damaged tree must not make a scan endless: a page that is its own ancestor is refused at
- * once; a page reached twice shows as keys going backwards; and a scan never reads more bytes
- * than the data holds, which no sound tree needs.
+ * <p>Keys come out strictly increasing or not at all: a leaf out of order fails the scan, which
+ * also catches a leaf reached twice. A page that is its own ancestor is refused at once, and a
+ * scan never reads more bytes than the data holds (no sound tree needs to), so a damaged tree
+ * cannot make a scan endless.
  */
 final class BucketCursor implements Cursor {
 
@@ -47,6 +48,9 @@ final class BucketCursor implements Cursor {
         }
         if (started) {
             if (++at < leaf.count()) {
+                if (leaf.compareAdjacentKeys(at) >= 0) {
+                    throw new BoltException(file, leaf.page(), "leaf key " + at + " is not after key " + (at - 1));
+                }
                 return true;
             }
             return nextLeaf();

@@ -190,6 +190,16 @@ final class Node {
         return Arrays.compareUnsigned(key(i), 0, keyLength(i), key, 0, length);
     }
 
+    /** bytes.Compare(key i-1, key i): negative in a sound leaf. */
+    int compareAdjacentKeys(int i) {
+        if (whole) {
+            int from = (int) keyPosition(i - 1);
+            int to = (int) keyPosition(i);
+            return Arrays.compareUnsigned(bytes, from, from + keyLength(i - 1), bytes, to, to + keyLength(i));
+        }
+        return Arrays.compareUnsigned(key(i - 1), key(i));
+    }
+
     /** Index of the first key >= {@code key}, or count when there is none: where a leaf seek lands. */
     int seek(byte[] key) {
         int low = 0;

@@ -369,6 +369,16 @@ final class BoltImage {
         page.putInt(12, overflow);
     }
 
+    /** A one-page branch node with the given keys and children, for tests that forge trees. */
+    static byte[] branchPage(int pageSize, long id, List<byte[]> keys, List<Long> children) {
+        BoltImage image = new BoltImage(pageSize);
+        List<Element> elements = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            elements.add(new Element(keys.get(i), null, false, children.get(i)));
+        }
+        return image.branchNode(id, elements);
+    }
+
     static byte[] bucketHeader(long rootPage, long sequence) {
         return ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(rootPage).putLong(sequence).array();
     }

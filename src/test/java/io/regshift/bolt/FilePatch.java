@@ -37,6 +37,26 @@ final class FilePatch {
         bytes(file, offset, new byte[length]);
     }
 
+    /**
+     * Changes meta {@code index} with {@code edit} (offsets relative to the meta, as in the
+     * format doc: pgid @40, root @16...) and stores a matching checksum, so the meta stays valid
+     * as far as its checksum goes.
+     */
+    static void meta(Path file, int pageSize, int index, java.util.function.Consumer<ByteBuffer> edit) {
+        try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
+            byte[] meta = new byte[64];
+            out.seek((long) index * pageSize + 16);
+            out.readFully(meta);
+            ByteBuffer buffer = ByteBuffer.wrap(meta).order(ByteOrder.LITTLE_ENDIAN);
+            edit.accept(buffer);
+            buffer.putLong(56, Fnv1a64.hash(meta, 0, 56));
+            out.seek((long) index * pageSize + 16);
+            out.write(meta);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static void truncate(Path file, long length) {
         try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
             out.setLength(length);
