@@ -82,6 +82,31 @@ public final class Bucket {
         return rootPage;
     }
 
+    /**
+     * The last key in the bucket, or null when it is empty: found by descending the rightmost
+     * children, so that etcd's head revision costs a few page reads, not a scan.
+     */
+    public byte[] lastKey() {
+        Node node = inlineRoot;
+        if (node == null) {
+            TreePath path = new TreePath(nodes.path());
+            long page = rootPage;
+            while (true) {
+                path.checkNotOnPath(page);
+                node = nodes.read(page, null);
+                if (node.isLeaf()) {
+                    break;
+                }
+                if (node.count() == 0) {
+                    throw new BoltException(nodes.path(), page, "branch page has no elements");
+                }
+                path.push(node, node.count() - 1);
+                page = node.child(node.count() - 1);
+            }
+        }
+        return node.count() == 0 ? null : node.key(node.count() - 1);
+    }
+
     /** The leaf whose key range holds {@code key}: one binary search per level. */
     private Node leafFor(byte[] key) {
         if (inlineRoot != null) {
