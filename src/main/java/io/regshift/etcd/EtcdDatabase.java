@@ -1,0 +1,245 @@
+package io.regshift.etcd;
+
+import io.regshift.bolt.BoltFile;
+import io.regshift.bolt.Bucket;
+import io.regshift.bolt.Cursor;
+import io.regshift.kube.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An etcd backend database file (a snapshot or a member's {@code snap/db}), read through our
+ * bbolt reader: etcd's MVCC records and its bookkeeping, without starting etcd.
+ */
+public final class EtcdDatabase implements AutoCloseable {
+  static final String KEY_BUCKET = "key";
+  private final BoltFile file;
+  private BackendMeta meta;
+
+  private EtcdDatabase(BoltFile file) {
+    this.file = file;
+  }
+
+  /** Opens a file; a bbolt file without etcd's {@code key} bucket is refused. */
+  public static EtcdDatabase open(Path path) {
+    BoltFile file = BoltFile.open(path);
+    try {
+      if (file.bucket(KEY_BUCKET) == null) {
+        throw new MvccException(path + ": a bbolt file but not an etcd database (no 'key' bucket)");
+      }
+    } catch (RuntimeException e) {
+      file.close();
+      throw e;
+    }
+    return new EtcdDatabase(file);
+  }
+
+  public BoltFile file() {
+    return file;
+  }
+
+  public Path path() {
+    return file.path();
+  }
+
+  /** The meta, cluster, members, lease and auth buckets, read once. */
+  public synchronized BackendMeta meta() {
+    if (meta == null) {
+      meta = BackendMetaReader.read(file);
+    }
+    return meta;
+  }
+
+  /** The compaction revision: revisions below it are gone. */
+  public long compactRevision() {
+    return meta().finishedCompactRevision();
+  }
+
+  /**
+   * The newest revision: etcd's currentRev, the larger of the last stored change and the
+   * compaction revisions (a compaction can run past the last change).
+   */
+  public long headRevision() {
+    Bucket keys = file.bucket(KEY_BUCKET);
+    byte[] last = keys.lastKey();
+    long main = 0;
+    if (last != null) {
+      RevisionKey rk = RevisionKey.parse(last);
+      if (rk == null) {
+        throw new MvccException(path() + ": key bucket: last key is not a revision (" + last.length + " bytes)");
+      }
+      main = rk.main();
+    }
+    BackendMeta m = meta();
+    return Math.max(main, Math.max(m.finishedCompactRevision(), m.scheduledCompactRevision()));
+  }
+
+  /**
+   * Reads the keys in {@code range} as {@code view} says, in key order. The key bucket is in
+   * revision order, so this scans it once (up to the view's revision), sorts references in
+   * bounded memory, then re-reads the chosen records.
+   *
+   * @throws MvccException when the view's revision is compacted or beyond the head
+   */
+  public EntryReader read(ReadView view, KeyRange range) {
+    return read(view, range, key -> true);
+  }
+
+  /** As {@link #read(ReadView, KeyRange)}, keeping only keys {@code keep} accepts (tested before sorting). */
+  public EntryReader read(ReadView view, KeyRange range, java.util.function.Predicate<byte[]> keep) {
+    if (view.mode() == ReadView.Mode.AT) {
+      checkRevision(view.revision());
+    }
+    RevisionSorter sorter = new RevisionSorter(RevisionSorter.defaultBudget(),
+        view.mode() == ReadView.Mode.HISTORY ? chunk -> chunk : chunk -> latestOnly(chunk, view));
+    try {
+      collect(view, range, keep, sorter);
+      return new ViewReader(sorter, view);
+    } catch (RuntimeException e) {
+      sorter.close();
+      throw e;
+    }
+  }
+
+  /** Refuses revisions the file cannot show, as etcd does ("required revision has been compacted"). */
+  public void checkRevision(long revision) {
+    long compacted = compactRevision();
+    long head = headRevision();
+    if (revision < compacted) {
+      throw new MvccException(path() + ": revision " + revision + " has been compacted (compaction revision "
+          + compacted + "; choose a revision from " + compacted + " to " + head + ")");
+    }
+    if (revision > head) {
+      throw new MvccException(path() + ": revision " + revision + " is newer than the head revision " + head);
+    }
+    if (revision < 1) {
+      throw new MvccException(path() + ": revision " + revision + " is not a revision (they start at 1)");
+    }
+  }
+
+  private void collect(ReadView view, KeyRange range, java.util.function.Predicate<byte[]> keep, RevisionSorter sorter) {
+    Cursor c = file.bucket(KEY_BUCKET).cursor();
+    byte[] rkBuf = new byte[32];
+    while (c.next()) {
+      int n = c.keyLength();
+      if (n > rkBuf.length) {
+        rkBuf = new byte[n];
+      }
+      c.key(rkBuf);
+      RevisionKey rk = RevisionKey.parse(rkBuf, n);
+      if (rk == null) {
+        throw new MvccException(path() + ": key bucket holds a key that is not a revision (" + n + " bytes)");
+      }
+      if (!view.admits(rk.main())) {
+        break; // the bucket is in revision order: nothing later can be in the view
+      }
+      byte[] kv = c.value();
+      byte[] key = KeyValueCodec.key(kv, 0, kv.length);
+      if (key == null || key.length == 0) {
+        continue; // etcdutl's --bump-revision marker: a revision with no key
+      }
+      if (range.contains(key) && keep.test(key)) {
+        sorter.add(new RevisionRef(key, rk.main(), rk.sub(), rk.tombstone(), c.valueOffset(), c.valueLength(), 0));
+      }
+    }
+  }
+
+  /** Keeps, per key, the newest revision, and for deleted views the last live one before it. */
+  private static List<RevisionRef> latestOnly(List<RevisionRef> sorted, ReadView view) {
+    List<RevisionRef> out = new ArrayList<>();
+    int i = 0;
+    while (i < sorted.size()) {
+      int j = i;
+      while (j + 1 < sorted.size() && sorted.get(j + 1).sameKey(sorted.get(i))) {
+        j++;
+      }
+      RevisionRef last = sorted.get(j);
+      if (view.deletedOnly() && last.tombstone()) {
+        for (int k = j - 1; k >= i; k--) {
+          if (!sorted.get(k).tombstone()) {
+            out.add(sorted.get(k));
+            break;
+          }
+        }
+      }
+      out.add(last);
+      i = j + 1;
+    }
+    return out;
+  }
+
+  private MvccEntry load(RevisionRef ref) {
+    byte[] kv = file.read(ref.offset(), ref.length());
+    return KeyValueCodec.decode(kv, ref.revision());
+  }
+
+  /** Walks the sorted references key by key and yields what the view asks for. */
+  private final class ViewReader implements EntryReader {
+    private final RevisionSorter sorter;
+    private final Iterator<RevisionRef> refs;
+    private final ReadView view;
+    private RevisionRef pending;
+
+    ViewReader(RevisionSorter sorter, ReadView view) {
+      this.sorter = sorter;
+      this.refs = sorter.sorted();
+      this.view = view;
+    }
+
+    @Override
+    public MvccEntry next() {
+      if (view.mode() == ReadView.Mode.HISTORY) {
+        return refs.hasNext() ? load(refs.next()) : null;
+      }
+      while (pending != null || refs.hasNext()) {
+        RevisionRef first = pending != null ? pending : refs.next();
+        pending = null;
+        RevisionRef lastLive = first.tombstone() ? null : first;
+        RevisionRef last = first;
+        while (refs.hasNext()) {
+          RevisionRef r = refs.next();
+          if (!r.sameKey(first)) {
+            pending = r;
+            break;
+          }
+          last = r;
+          if (!r.tombstone()) {
+            lastLive = r;
+          }
+        }
+        if (!view.deletedOnly()) {
+          if (!last.tombstone()) {
+            return load(last);
+          }
+        } else if (last.tombstone() && lastLive != null) {
+          return load(lastLive).deletedAt(last.main());
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public void close() {
+      sorter.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    file.close();
+  }
+
+  static String utf8(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> jsonObject(byte[] b) {
+    Object o = Json.parse(utf8(b));
+    return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+}
