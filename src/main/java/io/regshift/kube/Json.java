@@ -27,6 +27,16 @@ public final class Json {
         return out.toString();
     }
 
+    /**
+     * A record of regshift's own (an ls line, stats) with its fields in the order given, as Go
+     * prints a struct, rather than sorted as it prints a map.
+     */
+    public static String writeRecord(Object tree, boolean indented) {
+        StringBuilder out = new StringBuilder();
+        JsonWriter.record(out, indented).value(tree);
+        return out.toString();
+    }
+
     /** Appends compact JSON to {@code out}; the allocation-light path for large outputs. */
     public static void write(Object tree, StringBuilder out) {
         JsonWriter.compact(out).value(tree);

@@ -23,11 +23,19 @@ final class JsonWriter {
 
     private final StringBuilder out;
     private final boolean indented;
+    private boolean keepOrder;
     private int depth;
 
     private JsonWriter(StringBuilder out, boolean indented) {
         this.out = out;
         this.indented = indented;
+    }
+
+    /** Fields in the map's own order, as Go prints a struct: for regshift's record lines. */
+    static JsonWriter record(StringBuilder out, boolean indented) {
+        JsonWriter w = new JsonWriter(out, indented);
+        w.keepOrder = true;
+        return w;
     }
 
     static JsonWriter compact(StringBuilder out) {
@@ -65,7 +73,7 @@ final class JsonWriter {
             out.append("{}");
             return;
         }
-        String[] keys = sortedKeys(map);
+        String[] keys = keepOrder ? map.keySet().stream().map(String::valueOf).toArray(String[]::new) : sortedKeys(map);
         out.append('{');
         depth++;
         for (int k = 0; k < keys.length; k++) {

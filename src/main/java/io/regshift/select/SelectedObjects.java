@@ -1,0 +1,55 @@
+package io.regshift.select;
+
+import io.regshift.etcd.EntryReader;
+import io.regshift.etcd.KeyRange;
+import io.regshift.etcd.MvccEntry;
+import io.regshift.etcd.ReadView;
+import io.regshift.kube.RegistryKey;
+import io.regshift.kube.RegistryKeys;
+import io.regshift.kube.RegistryPrefix;
+import io.regshift.kube.ResourceCatalog;
+import io.regshift.kube.StoredObject;
+import io.regshift.kube.ValueCodec;
+import io.regshift.source.Source;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The objects of a source that a selection keeps, decoded, in key order: source, then kube,
+ * then select, as every reading command needs them. Keys are tested before any value is read.
+ */
+public final class SelectedObjects implements AutoCloseable {
+  private final EntryReader entries;
+  private final String prefix;
+  private final ResourceCatalog catalog;
+  private final ValueCodec codec;
+
+  public SelectedObjects(Source source, ReadView view, Selection selection, String prefix,
+      ResourceCatalog catalog, ValueCodec codec) {
+    this.prefix = prefix;
+    this.catalog = catalog;
+    this.codec = codec;
+    KeyRange range = selection.includesKeysOutsidePrefix() ? KeyRange.all()
+        : KeyRange.prefix(RegistryPrefix.keyBase(prefix));
+    this.entries = source.read(view, range, key -> selection.matches(parse(key)));
+  }
+
+  private RegistryKey parse(byte[] key) {
+    return RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), prefix, catalog);
+  }
+
+  /** The next selected object, or null at the end. */
+  public StoredObject next() {
+    MvccEntry e = entries.next();
+    return e == null ? null : StoredObject.decode(e, prefix, catalog, codec);
+  }
+
+  /** The next entry without decoding its value (for raw output and statistics). */
+  public MvccEntry nextEntry() {
+    return entries.next();
+  }
+
+  @Override
+  public void close() {
+    entries.close();
+  }
+}

@@ -1,0 +1,32 @@
+package io.regshift.source;
+
+import io.regshift.etcd.EntryReader;
+import io.regshift.etcd.KeyRange;
+import io.regshift.etcd.ReadView;
+import java.util.function.Predicate;
+
+/**
+ * Where entries come from: a snapshot or member database file (here), a live etcd or an archive
+ * (later). Every command reads through this, so each works on every kind of source.
+ */
+public interface Source extends AutoCloseable {
+
+  /** How to name the source in messages: the file path or the endpoints. */
+  String name();
+
+  /** The newest revision the source holds. */
+  long headRevision();
+
+  /** The compaction revision: states before it cannot be read (0 when never compacted). */
+  long compactRevision();
+
+  /**
+   * The entries of {@code range} that {@code keep} accepts, in key order, as {@code view} says.
+   *
+   * @throws SourceException when the view cannot be read (revision compacted or beyond the head)
+   */
+  EntryReader read(ReadView view, KeyRange range, Predicate<byte[]> keep);
+
+  @Override
+  void close();
+}
