@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
     description = "Reads, decodes, filters, rewrites and writes Kubernetes' /registry keys in etcd.",
-    subcommands = {DecodeCommand.class, EncodeCommand.class, KindsCommand.class, VersionCommand.class},
+    subcommands = {LsCommand.class, GetCommand.class, ExportCommand.class, StatsCommand.class,
+        HistoryCommand.class, VerifyCommand.class, DecodeCommand.class, EncodeCommand.class, KindsCommand.class, VersionCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {

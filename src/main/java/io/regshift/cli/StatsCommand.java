@@ -1,0 +1,199 @@
+package io.regshift.cli;
+
+import io.regshift.bolt.BoltChecker;
+import io.regshift.bolt.BoltFile;
+import io.regshift.etcd.BackendMeta;
+import io.regshift.etcd.EtcdDatabase;
+import io.regshift.etcd.SnapshotStatus;
+import io.regshift.kube.Json;
+import io.regshift.kube.RegistryStats;
+import io.regshift.kube.ResourceCatalog;
+import io.regshift.source.SnapshotSource;
+import io.regshift.source.Source;
+import io.regshift.source.Sources;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code regshift stats}: what etcdutl snapshot status says, and what the keyspace holds. */
+@Command(name = "stats", description = {
+    "Summarise SOURCE: etcdutl snapshot status' hash, revision, total keys and size, then compaction,",
+    "storage and cluster versions, members, trailer, integrity, and per resource: live objects and bytes,",
+    "stored revisions and bytes, tombstones; the largest objects; encodings of live values."})
+final class StatsCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot file or member snap/db.")
+  String source;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+      description = "table (default) or json.")
+  StatsFormat output;
+
+  @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "/registry",
+      description = "The apiserver's --etcd-prefix (default ${DEFAULT-VALUE}).")
+  String prefix;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    try (Source src = Sources.open(source)) {
+      EtcdDatabase db = ((SnapshotSource) src).database();
+      BoltFile file = db.file();
+      // etcdutl runs the page-graph check before the hash; ours runs beside it on the other core
+      CompletableFuture<List<String>> check = CompletableFuture.supplyAsync(() -> BoltChecker.check(file));
+      CompletableFuture<Boolean> trailer = CompletableFuture.supplyAsync(
+          () -> file.trailer().present() ? file.trailer().verify() : null);
+      RegistryStats stats = new RegistryStats(prefix, ResourceCatalog.builtin());
+      SnapshotStatus status = SnapshotStatus.compute(file, stats::revision);
+      stats.finish();
+      BackendMeta meta = db.meta();
+      Map<String, Object> doc = document(db, status, meta, stats, trailer.join(), check.join());
+      if (output == StatsFormat.json) {
+        out.print(Json.writeRecord(doc, true) + "\n");
+      } else {
+        printTables(out, doc, stats);
+      }
+      out.flush();
+      List<?> problems = (List<?>) doc.get("integrityProblems");
+      Boolean trailerOk = trailer.join();
+      if (!problems.isEmpty() || Boolean.FALSE.equals(trailerOk) || stats.badRecords() > 0) {
+        spec.commandLine().getErr().println("regshift: " + source + ": the file is not sound; run `regshift verify "
+            + source + "` for the problems");
+        return Main.SOME_FAILED;
+      }
+      return Main.OK;
+    }
+  }
+
+  private static Map<String, Object> document(EtcdDatabase db, SnapshotStatus status, BackendMeta meta,
+      RegistryStats stats, Boolean trailerOk, List<String> problems) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("hash", status.hash());
+    d.put("revision", status.revision());
+    d.put("compactRevision", meta.finishedCompactRevision());
+    d.put("totalKeys", status.totalKeys());
+    d.put("totalSize", status.totalSize());
+    d.put("fileSize", db.file().fileSize());
+    d.put("storageVersion", meta.storageVersion());
+    d.put("clusterVersion", meta.clusterVersion());
+    d.put("consistentIndex", meta.consistentIndex());
+    d.put("term", meta.term());
+    d.put("scheduledCompactRevision", meta.scheduledCompactRevision());
+    List<Object> members = new ArrayList<>();
+    for (BackendMeta.Member m : meta.members()) {
+      Map<String, Object> mm = new LinkedHashMap<>();
+      mm.put("id", m.id());
+      mm.put("name", m.name());
+      mm.put("peerURLs", m.peerUrls());
+      mm.put("isLearner", m.learner());
+      members.add(mm);
+    }
+    d.put("members", members);
+    d.put("leases", meta.leases());
+    d.put("authEnabled", meta.authEnabled());
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("present", trailerOk != null);
+    t.put("valid", trailerOk);
+    if (trailerOk != null) {
+      t.put("sha256", HexFormat.of().formatHex(db.file().trailer().stored()));
+    }
+    d.put("trailer", t);
+    d.put("integrityProblems", problems);
+    List<Object> rows = new ArrayList<>();
+    for (RegistryStats.ResourceRow r : stats.resources()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("resource", r.resource());
+      m.put("group", r.group());
+      m.put("objects", r.objects());
+      m.put("bytes", r.bytes());
+      m.put("revisions", r.revisions());
+      m.put("revisionBytes", r.revisionBytes());
+      m.put("tombstones", r.tombstones());
+      rows.add(m);
+    }
+    d.put("resources", rows);
+    List<Object> largest = new ArrayList<>();
+    for (RegistryStats.Largest l : stats.largest()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("key", l.key());
+      m.put("size", l.size());
+      m.put("modRevision", l.modRevision());
+      largest.add(m);
+    }
+    d.put("largest", largest);
+    d.put("encodings", new LinkedHashMap<String, Object>(stats.encodings()));
+    return d;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void printTables(PrintWriter out, Map<String, Object> d, RegistryStats stats) {
+    Table head = new Table("HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE");
+    head.add(Long.toHexString((Long) d.get("hash")), d.get("revision").toString(), d.get("totalKeys").toString(),
+        bytes((Long) d.get("totalSize")));
+    head.print(out);
+    out.println();
+    Map<String, Object> trailer = (Map<String, Object>) d.get("trailer");
+    List<String> problems = (List<String>) d.get("integrityProblems");
+    Table info = new Table("FIELD", "VALUE");
+    info.add("compaction revision", d.get("compactRevision").toString());
+    info.add("storage version", str(d.get("storageVersion")));
+    info.add("cluster version", str(d.get("clusterVersion")));
+    info.add("consistent index / term", d.get("consistentIndex") + " / " + d.get("term"));
+    for (Object o : (List<Object>) d.get("members")) {
+      Map<String, Object> m = (Map<String, Object>) o;
+      info.add("member", m.get("id") + " " + m.get("name") + " " + String.join(",", (List<String>) m.get("peerURLs"))
+          + (Boolean.TRUE.equals(m.get("isLearner")) ? " (learner)" : ""));
+    }
+    info.add("leases", d.get("leases").toString());
+    info.add("trailer", !Boolean.TRUE.equals(trailer.get("present")) ? "none (a member db, not an etcdctl snapshot)"
+        : Boolean.TRUE.equals(trailer.get("valid")) ? "sha256 ok" : "sha256 MISMATCH");
+    info.add("integrity", problems.isEmpty() ? "ok" : problems.size() + " problem(s), e.g. " + problems.get(0));
+    info.add("file size", bytes((Long) d.get("fileSize")));
+    info.print(out);
+    out.println();
+    Table res = new Table("RESOURCE", "OBJECTS", "BYTES", "REVISIONS", "REVISION BYTES", "TOMBSTONES");
+    for (RegistryStats.ResourceRow r : stats.resources()) {
+      res.add(r.resource(), Long.toString(r.objects()), bytes(r.bytes()), Long.toString(r.revisions()),
+          bytes(r.revisionBytes()), Long.toString(r.tombstones()));
+    }
+    res.print(out);
+    out.println();
+    Table big = new Table("LARGEST", "SIZE", "MOD-REV");
+    for (RegistryStats.Largest l : stats.largest()) {
+      big.add(l.key(), bytes(l.size()), Long.toString(l.modRevision()));
+    }
+    big.print(out);
+    out.println();
+    Table enc = new Table("ENCODING", "OBJECTS");
+    stats.encodings().forEach((k, v) -> enc.add(k, v.toString()));
+    enc.print(out);
+  }
+
+  private static String str(Object o) {
+    return o == null ? "-" : o.toString();
+  }
+
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format("%.1f %s", v, units[u]);
+  }
+}
