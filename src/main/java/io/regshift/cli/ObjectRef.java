@@ -15,11 +15,12 @@ import java.util.List;
 record ObjectRef(String display, List<String> keys) {
 
   static ObjectRef parse(String arg, String namespace, String prefix, ResourceCatalog catalog) {
-    if (arg.startsWith("/") || arg.startsWith(RegistryPrefix.keyBase(prefix))) {
-      return new ObjectRef(arg, List.of(arg));
-    }
     int slash = arg.indexOf('/');
-    if (slash <= 0 || slash == arg.length() - 1 || arg.indexOf('/', slash + 1) >= 0) {
+    // RESOURCE/NAME has exactly one inner slash; anything else is a key (/registry/..., compact_rev_key)
+    if (arg.startsWith("/") || arg.startsWith(RegistryPrefix.keyBase(prefix)) || slash < 0) {
+      return new ObjectRef("key \"" + arg + "\"", List.of(arg));
+    }
+    if (slash == arg.length() - 1 || arg.indexOf('/', slash + 1) >= 0) {
       throw new UsageException("\"" + arg + "\": name an object as RESOURCE/NAME (e.g. deploy/web) or give its etcd key (/registry/...)");
     }
     String resource = arg.substring(0, slash);

@@ -15,7 +15,9 @@ public record StoredObject(MvccEntry entry, RegistryKey key, StoredValue value) 
 
   public static StoredObject decode(MvccEntry entry, String prefix, ResourceCatalog catalog, ValueCodec codec) {
     RegistryKey key = RegistryKeys.parse(entry.keyString(), prefix, catalog);
-    return new StoredObject(entry, key, codec.decode(entry.value()));
+    // keys outside the prefix (compact_rev_key, other applications' keys) hold no Kubernetes object
+    StoredValue value = key.inRegistry() ? codec.decode(entry.value()) : StoredValue.opaque(entry.value());
+    return new StoredObject(entry, key, value);
   }
 
   /**

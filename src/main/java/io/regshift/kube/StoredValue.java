@@ -25,6 +25,16 @@ public record StoredValue(Encoding encoding, String apiVersion, String kind, Map
   /** Marker key: present when a message was decoded without a schema, by field number. */
   public static final String SCHEMALESS_KEY = "x-regshift-schemaless";
 
+  /**
+   * A value that is not a Kubernetes object and need not be one: keys outside the prefix, such
+   * as the compactor's compact_rev_key. Kept as bytes (base64 in the marker), without an error.
+   */
+  public static StoredValue opaque(byte[] value) {
+    Map<String, Object> marker = new java.util.LinkedHashMap<>();
+    marker.put(RAW_KEY, java.util.Base64.getEncoder().encodeToString(value));
+    return new StoredValue(Encoding.RAW, null, null, marker, null, List.of(), null, null, value.length);
+  }
+
   public boolean ok() {
     return error == null;
   }
