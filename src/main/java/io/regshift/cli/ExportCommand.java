@@ -8,6 +8,7 @@ import io.regshift.kube.Yaml;
 import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
 import io.regshift.sink.ManifestTree;
+import io.regshift.sink.OrderedParallelMap;
 import io.regshift.source.Source;
 import io.regshift.source.Sources;
 import java.io.PrintWriter;
@@ -50,45 +51,17 @@ final class ExportCommand implements Callable<Integer> {
     ResourceCatalog catalog = ResourceCatalog.builtin();
     Selection selection = selectionOptions.selection(catalog);
     Progress progress = Progress.forTerminal(err, "exported");
-    long count = 0;
-    long failed = 0;
-    long skipped = 0;
     ManifestTree tree = dir == null ? null : ManifestTree.create(dir, output == OutputFormat.json ? ".json" : ".yaml");
     Writer out = dir == null ? stdout() : null;
+    Tally tally = new Tally();
+    ValueCodec codec = ValueCodec.builtin();
     boolean ok = false;
     try (Source src = Sources.open(source);
          SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selection, sourceOptions.prefix,
-             catalog, ValueCodec.builtin())) {
-      boolean first = true;
-      for (StoredObject o = objects.next(); o != null; o = objects.next()) {
-        if (!o.value().ok()) {
-          failed++;
-          err.println("regshift: " + o.key().raw() + ": " + o.value().error());
-          if (strict) {
-            throw new UsageException(source + ": stopped at " + o.key().raw() + " (--strict): " + o.value().error(), Main.SOME_FAILED);
-          }
-          continue;
-        }
-        if (tree != null) {
-          if (!o.key().inRegistry()) {
-            skipped++;
-            continue;
-          }
-          String text = output == OutputFormat.json ? Json.writeIndented(o.served()) + "\n" : Yaml.write(o.served());
-          tree.write(o.key().namespace(), o.key().groupResource(), o.key().name(), text);
-        } else if (output == OutputFormat.json) {
-          out.write(Json.write(o.served()));
-          out.write('\n');
-        } else {
-          if (!first) {
-            out.write("---\n");
-          }
-          out.write(Yaml.write(o.served()));
-        }
-        first = false;
-        count++;
-        progress.tick(count, o.entry().value().length);
-      }
+             catalog, codec)) {
+      // decoding and rendering run on every core; writing keeps key order
+      OrderedParallelMap.run(objects::nextEntry, e -> render(StoredObject.decode(e, sourceOptions.prefix, catalog, codec)),
+          r -> write(r, tree, out, tally, err, progress));
       if (tree != null) {
         tree.commit();
       }
@@ -102,10 +75,62 @@ final class ExportCommand implements Callable<Integer> {
       }
       progress.done();
     }
-    err.println("regshift: exported " + count + " objects" + (dir == null ? "" : " to " + dir)
-        + (failed == 0 ? "" : ", " + failed + " could not be decoded")
-        + (skipped == 0 ? "" : ", " + skipped + " keys outside the prefix left out of the tree"));
-    return failed == 0 ? Main.OK : Main.SOME_FAILED;
+    err.println("regshift: exported " + tally.count + " objects" + (dir == null ? "" : " to " + dir)
+        + (tally.failed == 0 ? "" : ", " + tally.failed + " could not be decoded")
+        + (tally.skipped == 0 ? "" : ", " + tally.skipped + " keys outside the prefix left out of the tree"));
+    return tally.failed == 0 ? Main.OK : Main.SOME_FAILED;
+  }
+
+  private static final class Tally {
+    long count;
+    long failed;
+    long skipped;
+  }
+
+  /** An object and its text, made on a pool thread. */
+  private record Rendered(StoredObject object, String text) {}
+
+  private Rendered render(StoredObject o) {
+    if (!o.value().ok()) {
+      return new Rendered(o, null);
+    }
+    String text;
+    if (dir != null) {
+      text = output == OutputFormat.json ? Json.writeIndented(o.served()) + "\n" : Yaml.write(o.served());
+    } else {
+      text = output == OutputFormat.json ? Json.write(o.served()) + "\n" : Yaml.write(o.served());
+    }
+    return new Rendered(o, text);
+  }
+
+  private void write(Rendered r, ManifestTree tree, Writer out, Tally tally, PrintWriter err, Progress progress) {
+    StoredObject o = r.object();
+    if (r.text() == null) {
+      tally.failed++;
+      err.println("regshift: " + o.key().raw() + ": " + o.value().error());
+      if (strict) {
+        throw new UsageException(source + ": stopped at " + o.key().raw() + " (--strict): " + o.value().error(), Main.SOME_FAILED);
+      }
+      return;
+    }
+    try {
+      if (tree != null) {
+        if (!o.key().inRegistry()) {
+          tally.skipped++;
+          return;
+        }
+        tree.write(o.key().namespace(), o.key().groupResource(), o.key().name(), r.text());
+      } else {
+        if (output == OutputFormat.yaml && tally.count > 0) {
+          out.write("---\n");
+        }
+        out.write(r.text());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    tally.count++;
+    progress.tick(tally.count, o.entry().value().length);
   }
 
   private Writer stdout() {

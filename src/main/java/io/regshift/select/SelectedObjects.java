@@ -30,7 +30,8 @@ public final class SelectedObjects implements AutoCloseable {
     this.codec = codec;
     KeyRange range = selection.includesKeysOutsidePrefix() ? KeyRange.all()
         : KeyRange.prefix(RegistryPrefix.keyBase(prefix));
-    this.entries = source.read(view, range, key -> selection.matches(parse(key)));
+    this.entries = source.read(view, range,
+        selection.keepsEverything() ? key -> true : key -> selection.matches(parse(key)));
   }
 
   private RegistryKey parse(byte[] key) {

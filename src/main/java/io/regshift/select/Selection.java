@@ -42,6 +42,11 @@ public final class Selection {
     return new Selection(List.of(), List.of(), false, ResourceCatalog.builtin());
   }
 
+  /** True when no namespace or kind narrows it: every key of the range is selected, unparsed. */
+  public boolean keepsEverything() {
+    return namespaces.isEmpty() && kinds.isEmpty();
+  }
+
   public boolean matches(RegistryKey key) {
     if (!key.inRegistry()) {
       return allKeys && namespaces.isEmpty() && kinds.isEmpty();
