@@ -83,6 +83,14 @@ class HostileFileTest {
     }
 
     @Test
+    void namedPipeIsRefusedWithoutWaitingForAWriter() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        BoltException e = assertTimeoutPreemptively(NO_HANG, () -> failsToOpen(fifo));
+        assertEquals(fifo + ": not a regular file", e.getMessage());
+    }
+
+    @Test
     void missingFile() {
         assertEquals(dir.resolve("nope") + ": no such file", failsToOpen(dir.resolve("nope")).getMessage());
     }
