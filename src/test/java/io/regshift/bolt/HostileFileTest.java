@@ -282,6 +282,12 @@ class HostileFileTest {
         }
         FilePatch.bytes(db, keyOne, bytes("k000")); // now equal to key 0
         assertEquals(db + ": page " + firstLeaf() + ": leaf key 1 is not after key 0", failsReading(db).getMessage());
+        try (BoltFile bolt = BoltFile.open(db)) {
+            Cursor cursor = bolt.bucket("key").cursor();
+            assertTrue(cursor.next());
+            BoltException first = assertThrows(BoltException.class, cursor::next);
+            assertEquals(first, assertThrows(BoltException.class, cursor::next), "a failed cursor does not skip ahead");
+        }
     }
 
     @Test
