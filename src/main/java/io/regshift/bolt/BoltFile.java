@@ -33,6 +33,10 @@ public final class BoltFile implements AutoCloseable {
         if (Files.isDirectory(path)) {
             throw BoltException.noPage(path, "is a directory, not a bbolt file");
         }
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            // opening a named pipe would wait for a writer forever
+            throw BoltException.noPage(path, "not a regular file");
+        }
         PositionalFile file = PositionalFile.open(path);
         try {
             MetaPages metas = MetaPages.read(file);

@@ -27,6 +27,7 @@ final class BucketCursor implements Cursor {
     private int at;
     private boolean started;
     private boolean finished;
+    private BoltException failure;
     /** The last key of the previous non-empty leaf: the next leaf must start after it. */
     private byte[] lastKey = new byte[64];
     private int lastKeyLength = -1;
@@ -43,6 +44,18 @@ final class BucketCursor implements Cursor {
 
     @Override
     public boolean next() {
+        if (failure != null) {
+            throw failure; // a damaged tree stays damaged: no skipping past the bad page
+        }
+        try {
+            return advance();
+        } catch (BoltException e) {
+            failure = e;
+            throw e;
+        }
+    }
+
+    private boolean advance() {
         if (finished) {
             return false;
         }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -41,6 +42,8 @@ final class PositionalFile implements AutoCloseable {
             return new PositionalFile(path, channel, channel.size());
         } catch (NoSuchFileException e) {
             throw BoltException.noPage(path, "no such file");
+        } catch (AccessDeniedException e) {
+            throw new BoltException(path, -1, "permission denied", e);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new BoltException(path, -1, "cannot open: " + e, e);

@@ -83,6 +83,14 @@ class HostileFileTest {
     }
 
     @Test
+    void namedPipeIsRefusedWithoutWaitingForAWriter() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        BoltException e = assertTimeoutPreemptively(NO_HANG, () -> failsToOpen(fifo));
+        assertEquals(fifo + ": not a regular file", e.getMessage());
+    }
+
+    @Test
     void missingFile() {
         assertEquals(dir.resolve("nope") + ": no such file", failsToOpen(dir.resolve("nope")).getMessage());
     }
@@ -274,6 +282,12 @@ class HostileFileTest {
         }
         FilePatch.bytes(db, keyOne, bytes("k000")); // now equal to key 0
         assertEquals(db + ": page " + firstLeaf() + ": leaf key 1 is not after key 0", failsReading(db).getMessage());
+        try (BoltFile bolt = BoltFile.open(db)) {
+            Cursor cursor = bolt.bucket("key").cursor();
+            assertTrue(cursor.next());
+            BoltException first = assertThrows(BoltException.class, cursor::next);
+            assertEquals(first, assertThrows(BoltException.class, cursor::next), "a failed cursor does not skip ahead");
+        }
     }
 
     @Test
