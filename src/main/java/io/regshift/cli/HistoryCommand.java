@@ -90,7 +90,7 @@ final class HistoryCommand implements Callable<Integer> {
       } else if (diff) {
         List<TreeDiff.Change> changes = previous == null || previous.entry().deleted() || e.deleted()
             ? List.of() : TreeDiff.diff(previous.value().object(), o.value().object());
-        printDiff(out, e, event, changes);
+        printDiff(out, e, event, changes, first);
       } else {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("revision", e.modRevision());
@@ -113,7 +113,7 @@ final class HistoryCommand implements Callable<Integer> {
     return failed == 0 ? Main.OK : Main.SOME_FAILED;
   }
 
-  private void printDiff(PrintWriter out, MvccEntry e, String event, List<TreeDiff.Change> changes) {
+  private void printDiff(PrintWriter out, MvccEntry e, String event, List<TreeDiff.Change> changes, boolean first) {
     if (output == OutputFormat.json) {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("revision", e.modRevision());
@@ -131,8 +131,9 @@ final class HistoryCommand implements Callable<Integer> {
       out.print(Json.writeRecord(line, false) + "\n");
       return;
     }
-    out.print("revision " + e.modRevision() + ": " + event
-        + (e.deleted() ? "" : " (version " + e.version() + ")") + "\n");
+    String note = e.deleted() ? "" : " (version " + e.version()
+        + (first && e.version() > 1 ? "; its earlier revisions were compacted away" : "") + ")";
+    out.print("revision " + e.modRevision() + ": " + event + note + "\n");
     for (TreeDiff.Change c : changes) {
       switch (c.op()) {
         case ADDED -> out.print("  + " + c.path() + ": " + show(c.newValue()) + "\n");
