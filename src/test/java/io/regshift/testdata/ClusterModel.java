@@ -95,7 +95,7 @@ final class ClusterModel {
     m.crd();
     int n = 0;
     while (created[0] < objects) {
-      m.generatedNamespace(String.format("team-%05d", ++n), objects - created[0]);
+      m.generatedNamespace(++n, objects - created[0]);
     }
     m.serviceIpsObj = m.reg.storeRaw(m.serviceIpsObj.key(), m.serviceIps.rangeAllocation(), true);
     m.nodePortsObj = m.reg.storeRaw(m.nodePortsObj.key(), m.nodePorts.rangeAllocation(), true);
@@ -1133,7 +1133,8 @@ final class ClusterModel {
       "ghcr.io/example/service:4.2.0", "registry.example.com/platform/sidecar:1.9.3");
 
   /** One generated team namespace: a few apps with fat but realistic specs, configs, secrets. */
-  private void generatedNamespace(String ns, long remaining) {
+  private void generatedNamespace(int index, long remaining) {
+    String ns = String.format("team-%05d", index);
     Seeded r = random.fork();
     clock.advanceSeconds(7);
     namespace(ns, "kubectl-create");
@@ -1170,7 +1171,8 @@ final class ClusterModel {
       AppSpec spec = new AppSpec(name, r.between(1, 5), containers,
           List.of(map("configMap", map("name", name + "-config"), "name", "config"),
               map("emptyDir", map(), "name", "tmp")),
-          "app", r.chance(0.05) && nodePorts.allocatedCount() < 2000 ? "NodePort" : "ClusterIP",
+          // every tenth namespace exposes its first app on a node port, while ports last
+          "app", i == 0 && index % 10 == 1 && nodePorts.allocatedCount() < 2000 ? "NodePort" : "ClusterIP",
           port, Map.of("app.kubernetes.io/part-of", ns, "app.kubernetes.io/version",
               "1." + r.nextInt(20) + "." + r.nextInt(10)));
       App app = new App(ns, spec);
