@@ -1,8 +1,7 @@
 package io.regshift.testdata;
 
-import java.math.BigInteger;
-import java.util.Arrays;
 import java.util.Base64;
+import java.util.BitSet;
 import java.util.Map;
 
 /**
@@ -15,7 +14,7 @@ final class RangeAllocator {
   private final long base; // IPv4 address of offset 0 (network + 1), or the first port
   private final int size; // number of offsets
   private final int dynamicFrom; // random allocation prefers offsets from here on
-  private BigInteger bits = BigInteger.ZERO;
+  private final BitSet bits = new BitSet();
   private int allocated;
 
   private RangeAllocator(String range, long base, int size, int dynamicFrom) {
@@ -57,10 +56,10 @@ final class RangeAllocator {
     if (offset < 0 || offset >= size) {
       throw new IllegalArgumentException(value + " is outside " + range);
     }
-    if (bits.testBit(offset)) {
+    if (bits.get(offset)) {
       throw new IllegalStateException(value + " is already allocated in " + range);
     }
-    bits = bits.setBit(offset);
+    bits.set(offset);
     allocated++;
   }
 
@@ -75,8 +74,8 @@ final class RangeAllocator {
     }
     while (true) {
       int offset = random.between(dynamicFrom, size);
-      if (!bits.testBit(offset)) {
-        bits = bits.setBit(offset);
+      if (!bits.get(offset)) {
+        bits.set(offset);
         allocated++;
         return base + offset;
       }
@@ -89,24 +88,20 @@ final class RangeAllocator {
 
   void release(long value) {
     int offset = (int) (value - base);
-    if (bits.testBit(offset)) {
-      bits = bits.clearBit(offset);
+    if (bits.get(offset)) {
+      bits.clear(offset);
       allocated--;
     }
   }
 
   /** {@code big.Int.Bytes()} of the bitmap: big-endian, no leading zero byte, empty when none. */
   byte[] data() {
-    return bitmap(bits);
-  }
-
-  static byte[] bitmap(BigInteger bits) {
-    byte[] twosComplement = bits.toByteArray();
-    int skip = 0;
-    while (skip < twosComplement.length && twosComplement[skip] == 0) {
-      skip++;
+    byte[] littleEndian = bits.toByteArray(); // bit i is byte i/8, bit i%8; no trailing zeros
+    byte[] out = new byte[littleEndian.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = littleEndian[out.length - 1 - i];
     }
-    return Arrays.copyOfRange(twosComplement, skip, twosComplement.length);
+    return out;
   }
 
   /**
