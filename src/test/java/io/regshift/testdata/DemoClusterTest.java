@@ -15,7 +15,11 @@ import io.regshift.kube.ValueCodec;
 import io.regshift.testing.EtcdExtension;
 import io.regshift.testing.EtcdServer;
 import io.regshift.testing.Etcdctl;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -26,6 +30,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo cluster written into a real etcd, then read back with etcdctl (not jetcd) and decoded
@@ -264,6 +269,39 @@ class DemoClusterTest {
             List.of(b.createRevision(), b.modRevision(), b.version(), b.lease()), key);
       }
       assertEquals(result.revision(), again.revision());
+    }
+  }
+
+  /** test-data/demo-cluster.db must be what the generator writes today: remake it when this fails. */
+  @Test
+  void theCommittedSnapshotHoldsWhatTheGeneratorWrites(@TempDir Path dir) throws Exception {
+    Path snapshot = Path.of("test-data", "demo-cluster.db");
+    assertTrue(Files.isRegularFile(snapshot), snapshot + " is missing: run scripts/make-test-data");
+    int peerPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      peerPort = probe.getLocalPort();
+    }
+    String peer = "http://127.0.0.1:" + peerPort;
+    Path data = dir.resolve("restored");
+    etcdctl.run("snapshot", "restore", snapshot.toAbsolutePath().toString(), "--data-dir=" + data,
+        "--name=restored", "--initial-cluster=restored=" + peer, "--initial-advertise-peer-urls=" + peer);
+    // the restored member's name, peer URL and data dir override the harness's own flags
+    try (EtcdServer restored = EtcdServer.start(EtcdServer.Options.builder().args(
+        "--data-dir=" + data, "--name=restored", "--initial-cluster=restored=" + peer,
+        "--initial-advertise-peer-urls=" + peer, "--listen-peer-urls=" + peer).build())) {
+      Map<String, EtcdContent.Kv> generated = EtcdContent.get(etcdctl, "");
+      Map<String, EtcdContent.Kv> committed = EtcdContent.get(new Etcdctl(restored.endpoint()), "");
+      String stale = "test-data/demo-cluster.db differs from what the generator writes now: "
+          + "run scripts/make-test-data";
+      assertEquals(generated.keySet(), committed.keySet(), stale);
+      for (String key : generated.keySet()) {
+        EtcdContent.Kv a = generated.get(key);
+        EtcdContent.Kv b = committed.get(key);
+        assertArrayEquals(a.value(), b.value(), stale + " (" + key + ")");
+        assertEquals(List.of(a.createRevision(), a.modRevision(), a.version(), a.lease()),
+            List.of(b.createRevision(), b.modRevision(), b.version(), b.lease()), stale + " (" + key + ")");
+      }
+      assertEquals(result.revision(), EtcdContent.revision(new Etcdctl(restored.endpoint())));
     }
   }
 
