@@ -404,9 +404,7 @@ final class ClusterModel {
             nodeCondition("PIDPressure", "False", "KubeletHasSufficientPID",
                 "kubelet has sufficient PID available", now),
             nodeCondition("Ready", "True", "KubeletReady", "kubelet is posting ready status", now)),
-        // Kubernetes' JSON says "Port"; our codec only knows the field as "port" (its
-        // lowerLeadingAcronym lowers the proto name "Port"). Same field 1, same bytes.
-        "daemonEndpoints", map("kubeletEndpoint", map("port", 10250)),
+        "daemonEndpoints", map("kubeletEndpoint", map("Port", 10250)),
         "images", images,
         "nodeInfo", map(
             "architecture", "amd64",

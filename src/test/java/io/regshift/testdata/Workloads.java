@@ -445,12 +445,9 @@ final class Workloads {
             map("serviceAccountToken", map("expirationSeconds", 3607, "path", "token")),
             map("configMap", map("items", list(map("key", "ca.crt", "path", "ca.crt")),
                 "name", "kube-root-ca.crt")),
-            // Kubernetes' JSON is downwardAPI: {items: [...]}. Our codec takes
-            // DownwardAPIProjection (whose only field is items = 1) for a named-slice wrapper
-            // and wants the bare list; the protobuf bytes are the same.
-            map("downwardAPI", list(map(
+            map("downwardAPI", map("items", list(map(
                 "fieldRef", map("apiVersion", "v1", "fieldPath", "metadata.namespace"),
-                "path", "namespace")))))));
+                "path", "namespace"))))))));
     spec.put("volumes", volumes);
     for (Object c : Trees.listAt(spec, "containers")) {
       @SuppressWarnings("unchecked")
