@@ -68,7 +68,9 @@ class SharedSnapshotFilesTest {
     assertEquals(truth.get("totalKey"), ours.get("totalKeys"));
     assertEquals(truth.get("totalSize"), ours.get("totalSize"));
     assertEquals(3, ((List<?>) ours.get("members")).size());
-    assertEquals(Boolean.TRUE, ((Map<?, ?>) ours.get("trailer")).get("valid"));
+    assertEquals(Boolean.TRUE, ((Map<?, ?>) ours.get("trailer")).get("present"));
+    Map<?, ?> checked = (Map<?, ?>) Json.parse(run("stats", copy.toString(), "-o", "json", "--verify-trailer").out);
+    assertEquals(Boolean.TRUE, ((Map<?, ?>) checked.get("trailer")).get("valid"));
   }
 
   @Test
