@@ -57,10 +57,10 @@ final class ExportCommand implements Callable<Integer> {
     ValueCodec codec = ValueCodec.builtin();
     boolean ok = false;
     try (Source src = Sources.open(source);
-         SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selection, sourceOptions.prefix,
+         SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selection, sourceOptions.prefix(),
              catalog, codec)) {
       // decoding and rendering run on every core; writing keeps key order
-      OrderedParallelMap.run(objects::nextEntry, e -> render(StoredObject.decode(e, sourceOptions.prefix, catalog, codec)),
+      OrderedParallelMap.run(objects::nextEntry, e -> render(StoredObject.decode(e, sourceOptions.prefix(), catalog, codec)),
           r -> write(r, tree, out, tally, err, progress));
       if (tree != null) {
         tree.commit();

@@ -44,7 +44,7 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ResourceCatalog catalog = ResourceCatalog.builtin();
-    ObjectRef ref = ObjectRef.parse(object, namespace, sourceOptions.prefix, catalog);
+    ObjectRef ref = ObjectRef.parse(object, namespace, sourceOptions.prefix(), catalog);
     try (Source src = Sources.open(source)) {
       MvccEntry found = null;
       for (String key : ref.keys()) {
@@ -69,7 +69,7 @@ final class GetCommand implements Callable<Integer> {
         }
         return Main.OK;
       }
-      StoredObject o = StoredObject.decode(found, sourceOptions.prefix, catalog, ValueCodec.builtin());
+      StoredObject o = StoredObject.decode(found, sourceOptions.prefix(), catalog, ValueCodec.builtin());
       if (!o.value().ok()) {
         spec.commandLine().getErr().println("regshift: " + o.key().raw() + ": " + o.value().error());
       }

@@ -45,22 +45,20 @@ final class HistoryCommand implements Callable<Integer> {
   @Option(names = "--diff", description = "Print the field-level changes between consecutive revisions.")
   boolean diff;
 
-  @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "/registry",
-      description = "The apiserver's --etcd-prefix (default ${DEFAULT-VALUE}).")
-  String prefix;
+  @picocli.CommandLine.Mixin PrefixOption prefixOption;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ResourceCatalog catalog = ResourceCatalog.builtin();
     ValueCodec codec = ValueCodec.builtin();
-    ObjectRef ref = ObjectRef.parse(object, namespace, prefix, catalog);
+    ObjectRef ref = ObjectRef.parse(object, namespace, prefixOption.prefix, catalog);
     List<StoredObject> revisions = new ArrayList<>();
     try (Source src = Sources.open(source)) {
       for (String key : ref.keys()) {
         try (EntryReader r = src.read(ReadView.history(), KeyRange.single(key), k -> true)) {
           for (MvccEntry e = r.next(); e != null; e = r.next()) {
-            revisions.add(StoredObject.decode(e, prefix, catalog, codec));
+            revisions.add(StoredObject.decode(e, prefixOption.prefix, catalog, codec));
           }
         }
         if (!revisions.isEmpty()) {

@@ -63,7 +63,7 @@ final class LsCommand implements Callable<Integer> {
       default -> null;
     };
     try (Source src = Sources.open(source);
-         SelectedObjects objects = new SelectedObjects(src, view, selection, sourceOptions.prefix, catalog,
+         SelectedObjects objects = new SelectedObjects(src, view, selection, sourceOptions.prefix(), catalog,
              ValueCodec.builtin())) {
       for (StoredObject o = objects.next(); o != null; o = objects.next()) {
         count++;

@@ -10,9 +10,11 @@ final class SourceOptions {
       description = "Read the state as of revision R (default: the latest).")
   long revision;
 
-  @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = RegistryPrefix.DEFAULT,
-      description = "The apiserver's --etcd-prefix (default ${DEFAULT-VALUE}).")
-  String prefix;
+  @picocli.CommandLine.Mixin PrefixOption prefixOption;
+
+  String prefix() {
+    return prefixOption.prefix;
+  }
 
   ReadView view() {
     if (revision < 0) {

@@ -39,9 +39,7 @@ final class StatsCommand implements Callable<Integer> {
       description = "table (default) or json.")
   StatsFormat output;
 
-  @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "/registry",
-      description = "The apiserver's --etcd-prefix (default ${DEFAULT-VALUE}).")
-  String prefix;
+  @picocli.CommandLine.Mixin PrefixOption prefixOption;
 
   @Option(names = "--verify-trailer", description = "Also check the snapshot's SHA-256 trailer (reads the file twice; verify always does).")
   boolean verifyTrailer;
@@ -57,7 +55,7 @@ final class StatsCommand implements Callable<Integer> {
       // the trailer's SHA-256 costs a second read of the whole file; verify checks it
       CompletableFuture<Boolean> trailer = CompletableFuture.completedFuture(
           verifyTrailer ? (file.trailer().present() ? file.trailer().verify() : null) : null);
-      RegistryStats stats = new RegistryStats(prefix, ResourceCatalog.builtin());
+      RegistryStats stats = new RegistryStats(prefixOption.prefix, ResourceCatalog.builtin());
       SnapshotStatus status = SnapshotStatus.compute(file, stats::revision);
       stats.finish();
       BackendMeta meta = db.meta();

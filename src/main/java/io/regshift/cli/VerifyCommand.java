@@ -37,9 +37,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot file or member snap/db.")
   Path source;
 
-  @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "/registry",
-      description = "The apiserver's --etcd-prefix (default ${DEFAULT-VALUE}).")
-  String prefix;
+  @picocli.CommandLine.Mixin PrefixOption prefixOption;
 
   private final List<String> problems = new ArrayList<>();
 
@@ -95,7 +93,7 @@ final class VerifyCommand implements Callable<Integer> {
       return;
     }
     ValueCodec codec = ValueCodec.builtin();
-    byte[] base = RegistryPrefix.keyBase(prefix).getBytes(StandardCharsets.UTF_8);
+    byte[] base = RegistryPrefix.keyBase(prefixOption.prefix).getBytes(StandardCharsets.UTF_8);
     KeyValueFields f = new KeyValueFields();
     Cursor c = file.bucket("key").cursor();
     long revisions = 0;

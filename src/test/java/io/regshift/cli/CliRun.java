@@ -1,0 +1,15 @@
+package io.regshift.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** One run of the command line as a user makes it: exit code, stdout and stderr. */
+record CliRun(int code, String out, String err) {
+
+  static CliRun of(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new CliRun(code, out.toString(), err.toString());
+  }
+}
