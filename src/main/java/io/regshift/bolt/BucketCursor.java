@@ -166,6 +166,12 @@ final class BucketCursor implements Cursor {
     }
 
     @Override
+    public void value(ValueSink sink) {
+        requireEntry();
+        leaf.value(at, sink);
+    }
+
+    @Override
     public boolean isBucket() {
         requireEntry();
         return leaf.isBucket(at);

@@ -30,4 +30,17 @@ public interface Cursor {
      * length either way (when it is larger than {@code dst}, nothing was copied).
      */
     int key(byte[] dst);
+
+    /**
+     * Hands the value to {@code sink} without copying it where the node is in memory (a hash or a
+     * parse that looks at every value need not allocate one array per entry). The array is only
+     * valid during the call.
+     */
+    void value(ValueSink sink);
+
+    /** Receives a value as a slice of an array it must not keep. */
+    @FunctionalInterface
+    interface ValueSink {
+        void accept(byte[] array, int offset, int length);
+    }
 }

@@ -169,6 +169,17 @@ final class Node {
         return valuePrefix(i, Integer.MAX_VALUE);
     }
 
+    /** Value i as a slice of the node's own array when it is in memory, else read into a new one. */
+    void value(int i, Cursor.ValueSink sink) {
+        int length = valueLength(i);
+        long from = keyPosition(i) + keyLength(i);
+        if (whole) {
+            sink.accept(bytes, (int) from, length);
+        } else {
+            sink.accept(value(i), 0, length);
+        }
+    }
+
     /** The first {@code max} bytes of value i (all of it when shorter). */
     byte[] valuePrefix(int i, int max) {
         int length = Math.min(valueLength(i), max);

@@ -12,12 +12,17 @@ public final class KeyValueFields {
 
   /** Parses {@code kv}; false when it is not a well-formed record. */
   public boolean parse(byte[] kv) {
+    return parse(kv, 0, kv.length);
+  }
+
+  /** Parses the record at kv[from, from+length); offsets found are indexes into {@code kv}. */
+  public boolean parse(byte[] kv, int from, int length) {
     keyOffset = -1;
     valueOffset = -1;
     keyLength = 0;
     valueLength = 0;
-    int p = 0;
-    int n = kv.length;
+    int p = from;
+    int n = from + length;
     while (p < n) {
       long tag = 0;
       int shift = 0;

@@ -21,17 +21,15 @@ public record SnapshotStatus(long hash, long revision, long totalKeys, long tota
   /** Sees every entry of the key bucket during the pass. */
   public interface RevisionVisitor {
     /**
-     * @param rk          the revision key (null when the bucket key is not one)
-     * @param kv          the KeyValue record bytes
-     * @param valueOffset file offset of {@code kv}
+     * @param rk         the revision key (null when the bucket key is not one)
+     * @param kv         holds the KeyValue record at [from, from+length); valid during the call only
+     * @param fileOffset file offset of the record
      */
-    void visit(RevisionKey rk, byte[] kv, long valueOffset);
+    void visit(RevisionKey rk, byte[] kv, int from, int length, long fileOffset);
   }
 
   public static SnapshotStatus compute(BoltFile file, RevisionVisitor visitor) {
-    CRC32C crc = new CRC32C();
-    long revision = 0;
-    long keys = 0;
+    Pass pass = new Pass(visitor);
     Cursor buckets = file.root().cursor();
     byte[] kbuf = new byte[64];
     while (buckets.next()) {
@@ -40,7 +38,7 @@ public record SnapshotStatus(long hash, long revision, long totalKeys, long tota
       if (b == null) {
         throw new MvccException(file.path() + ": top-level entry '" + EtcdDatabase.utf8(name) + "' is not a bucket");
       }
-      crc.update(name);
+      pass.crc.update(name);
       boolean isKey = EtcdDatabase.KEY_BUCKET.equals(EtcdDatabase.utf8(name));
       Cursor c = b.cursor();
       while (c.next()) {
@@ -49,19 +47,43 @@ public record SnapshotStatus(long hash, long revision, long totalKeys, long tota
           kbuf = new byte[Math.max(kl, kbuf.length * 2)];
         }
         c.key(kbuf);
-        crc.update(kbuf, 0, kl);
-        byte[] v = c.value();
-        crc.update(v);
-        keys++;
+        pass.crc.update(kbuf, 0, kl);
+        pass.keys++;
+        pass.revisionKey = null;
         if (isKey) {
-          RevisionKey rk = RevisionKey.parse(kbuf, kl);
-          if (rk != null) {
-            revision = rk.main();
+          pass.revisionKey = RevisionKey.parse(kbuf, kl);
+          if (pass.revisionKey != null) {
+            pass.revision = pass.revisionKey.main();
           }
-          visitor.visit(rk, v, c.valueOffset());
+          pass.fileOffset = c.valueOffset();
         }
+        pass.inKeyBucket = isKey;
+        c.value(pass); // hashed (and parsed) in place: no copy of a gigabyte of values
       }
     }
-    return new SnapshotStatus(crc.getValue(), revision, keys, file.dataSize());
+    return new SnapshotStatus(pass.crc.getValue(), pass.revision, pass.keys, file.dataSize());
+  }
+
+  /** The state of the one pass; also the sink each value is handed to. */
+  private static final class Pass implements Cursor.ValueSink {
+    final CRC32C crc = new CRC32C();
+    final RevisionVisitor visitor;
+    long revision;
+    long keys;
+    boolean inKeyBucket;
+    RevisionKey revisionKey;
+    long fileOffset;
+
+    Pass(RevisionVisitor visitor) {
+      this.visitor = visitor;
+    }
+
+    @Override
+    public void accept(byte[] array, int offset, int length) {
+      crc.update(array, offset, length);
+      if (inKeyBucket) {
+        visitor.visit(revisionKey, array, offset, length, fileOffset);
+      }
+    }
   }
 }

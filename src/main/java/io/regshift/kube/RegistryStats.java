@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.TreeMap;
 
 /**
  * Per-resource statistics of a database, gathered from every stored revision in one pass: live
@@ -36,8 +35,13 @@ public final class RegistryStats {
 
   private final String prefix;
   private final ResourceCatalog catalog;
-  private final Map<String, long[]> rows = new HashMap<>();
-  private final Map<String, String> groups = new HashMap<>();
+  private final List<long[]> rows = new ArrayList<>();
+  private final List<String> rowNames = new ArrayList<>();
+  private final List<String> rowGroups = new ArrayList<>();
+  private final Map<String, Integer> rowIndex = new HashMap<>();
+  // resource row by the key segment(s) that decide it, so that most keys need no full parse
+  private final Map<String, Integer> bySegments = new HashMap<>();
+  private final byte[] base;
   private final List<String> encodingLabels = new ArrayList<>();
   private final Map<String, Integer> encodingIndex = new HashMap<>();
   private final long[] encodingCounts = new long[256];
@@ -45,17 +49,16 @@ public final class RegistryStats {
   private final KeyValueFields fields = new KeyValueFields();
   private final PriorityQueue<Largest> largest = new PriorityQueue<>(Comparator.comparingLong(Largest::size));
   private long badRecords;
-  private String lastKeyText;
-  private byte[] lastKeyBytes;
 
   public RegistryStats(String prefix, ResourceCatalog catalog) {
     this.prefix = prefix;
     this.catalog = catalog;
+    this.base = RegistryPrefix.keyBase(prefix).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** One stored revision (from {@link io.regshift.etcd.SnapshotStatus}'s pass). */
-  public void revision(RevisionKey rk, byte[] kv, long fileOffset) {
-    if (rk == null || !fields.parse(kv)) {
+  /** One stored revision (from {@link io.regshift.etcd.SnapshotStatus}'s pass), read in place. */
+  public void revision(RevisionKey rk, byte[] kv, int from, int length, long fileOffset) {
+    if (rk == null || !fields.parse(kv, from, length)) {
       badRecords++;
       return;
     }
@@ -63,19 +66,17 @@ public final class RegistryStats {
       return; // a revision marker without a key
     }
     byte[] key = Arrays.copyOfRange(kv, fields.keyOffset, fields.keyOffset + fields.keyLength);
-    long[] row = row(key);
+    int rowId = rowOf(key);
+    long[] row = rows.get(rowId);
+    long note = (long) rowId << 48;
     if (rk.tombstone()) {
       row[4]++;
     } else {
       row[2]++;
       row[3] += fields.valueLength;
+      note |= ((long) encoding(kv, fields.valueOffset, fields.valueLength) << 40) | fields.valueLength;
     }
-    long note = 0;
-    if (!rk.tombstone()) {
-      int enc = encoding(kv, fields.valueOffset, fields.valueLength);
-      note = ((long) enc << 40) | fields.valueLength;
-    }
-    sorter.add(new RevisionRef(key, rk.main(), rk.sub(), rk.tombstone(), fileOffset, kv.length, note));
+    sorter.add(new RevisionRef(key, rk.main(), rk.sub(), rk.tombstone(), fileOffset, length, note));
   }
 
   /** Finds the live value of every key (its last revision, unless a deletion). */
@@ -100,26 +101,27 @@ public final class RegistryStats {
       return;
     }
     long size = r.note() & ((1L << 40) - 1);
-    int enc = (int) (r.note() >>> 40);
-    long[] row = row(r.key());
+    int enc = (int) ((r.note() >>> 40) & 0xFF);
+    long[] row = rows.get((int) (r.note() >>> 48));
     row[0]++;
     row[1] += size;
     encodingCounts[enc]++;
-    Largest l = new Largest(new String(r.key(), StandardCharsets.UTF_8), size, r.main());
     if (largest.size() < TOP) {
-      largest.add(l);
+      largest.add(new Largest(new String(r.key(), StandardCharsets.UTF_8), size, r.main()));
     } else if (largest.peek().size() < size) {
       largest.poll();
-      largest.add(l);
+      largest.add(new Largest(new String(r.key(), StandardCharsets.UTF_8), size, r.main()));
     }
   }
 
   /** Rows sorted by resource name (keys outside the prefix last). */
   public List<ResourceRow> resources() {
-    TreeMap<String, long[]> sorted = new TreeMap<>(Comparator.comparing((String s) -> s.equals(OUTSIDE)).thenComparing(s -> s));
-    sorted.putAll(rows);
     List<ResourceRow> out = new ArrayList<>();
-    sorted.forEach((res, r) -> out.add(new ResourceRow(res, groups.get(res), r[0], r[1], r[2], r[3], r[4])));
+    for (int i = 0; i < rows.size(); i++) {
+      long[] r = rows.get(i);
+      out.add(new ResourceRow(rowNames.get(i), rowGroups.get(i), r[0], r[1], r[2], r[3], r[4]));
+    }
+    out.sort(Comparator.comparing((ResourceRow r) -> r.resource().equals(OUTSIDE)).thenComparing(ResourceRow::resource));
     return out;
   }
 
@@ -146,19 +148,63 @@ public final class RegistryStats {
     return badRecords;
   }
 
-  private long[] row(byte[] key) {
-    String text = lastKeyBytes != null && Arrays.equals(lastKeyBytes, key) ? lastKeyText : new String(key, StandardCharsets.UTF_8);
-    lastKeyBytes = key;
-    lastKeyText = text;
-    RegistryKey k = RegistryKeys.parse(text, prefix, catalog);
-    String res = k.inRegistry() ? k.groupResource() : OUTSIDE;
-    long[] row = rows.get(res);
-    if (row == null) {
-      row = new long[5];
-      rows.put(res, row);
-      groups.put(res, k.inRegistry() ? k.group() : null);
+  /**
+   * The row of a key's resource. Which resource a key names is decided by its first segment
+   * after the prefix, or its first two (services/specs, ranges/serviceips, custom resources'
+   * group/plural): those are looked up in a small cache, and only a new one is parsed in full.
+   */
+  private int rowOf(byte[] key) {
+    String segments = decidingSegments(key);
+    Integer cached = segments == null ? null : bySegments.get(segments);
+    if (cached != null) {
+      return cached;
     }
-    return row;
+    RegistryKey k = RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), prefix, catalog);
+    String res = k.inRegistry() ? k.groupResource() : OUTSIDE;
+    Integer id = rowIndex.get(res);
+    if (id == null) {
+      id = rows.size();
+      rows.add(new long[5]);
+      rowNames.add(res);
+      rowGroups.add(k.inRegistry() ? k.group() : null);
+      rowIndex.put(res, id);
+    }
+    if (segments != null && rows.size() < 1 << 15) {
+      bySegments.put(segments, id);
+    }
+    return id;
+  }
+
+  /** The segment(s) after the prefix that decide the resource, or null outside the prefix. */
+  private String decidingSegments(byte[] key) {
+    if (key.length <= base.length || !Arrays.equals(key, 0, base.length, base, 0, base.length)) {
+      return null;
+    }
+    int first = indexOf(key, base.length);
+    if (first < 0) {
+      return null;
+    }
+    String one = new String(key, base.length, first - base.length, StandardCharsets.UTF_8);
+    if (catalog.byKeyPath(one).isPresent() && !hasTwoSegmentPath(one)) {
+      return one;
+    }
+    int second = indexOf(key, first + 1);
+    return second < 0 ? null : new String(key, base.length, second - base.length, StandardCharsets.UTF_8);
+  }
+
+  private boolean hasTwoSegmentPath(String first) {
+    return twoSegmentFirsts.computeIfAbsent(first, f -> catalog.all().stream().anyMatch(i -> i.keyPath().startsWith(f + "/")));
+  }
+
+  private final Map<String, Boolean> twoSegmentFirsts = new HashMap<>();
+
+  private static int indexOf(byte[] key, int from) {
+    for (int i = from; i < key.length; i++) {
+      if (key[i] == '/') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private int encoding(byte[] kv, int off, int len) {

@@ -145,7 +145,7 @@ class SnapshotAgainstEtcdTest {
   void statusMatchesEtcdctlSnapshotStatus() {
     Map<?, ?> truth = (Map<?, ?>) Json.parse(etcdctl.run("snapshot", "status", snapshot.toString(), "-w", "json"));
     try (EtcdDatabase db = EtcdDatabase.open(snapshot)) {
-      SnapshotStatus s = SnapshotStatus.compute(db.file(), (rk, kv, off) -> { });
+      SnapshotStatus s = SnapshotStatus.compute(db.file(), (rk, kv, from, length, off) -> { });
       assertEquals(((Number) truth.get("hash")).longValue(), s.hash());
       assertEquals(((Number) truth.get("revision")).longValue(), s.revision());
       assertEquals(((Number) truth.get("totalKey")).longValue(), s.totalKeys());
