@@ -1,5 +1,6 @@
 package io.regshift.kube;
 
+import io.regshift.crypto.EncryptedValue;
 import io.regshift.etcd.KeyValueFields;
 import io.regshift.etcd.RevisionKey;
 import io.regshift.etcd.RevisionRef;

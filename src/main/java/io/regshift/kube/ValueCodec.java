@@ -1,6 +1,7 @@
 package io.regshift.kube;
 
 import com.google.protobuf.Descriptors.Descriptor;
+import io.regshift.crypto.EncryptedValue;
 import io.regshift.kube.proto.ProtoCodec;
 import io.regshift.kube.proto.ProtoException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.regshift.kube;
+package io.regshift.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -58,6 +58,14 @@ public record EncryptedValue(String provider, String version, String keyName, in
 
     public boolean isMalformed() {
         return problem != null;
+    }
+
+    /**
+     * The prefix's words without {@code k8s:enc:}, e.g. {@code aesgcm:v1:key1} or
+     * {@code kms:v2:my-kms}: what ls and stats show as the stored form; null when malformed.
+     */
+    public String label() {
+        return isMalformed() ? null : provider + ":" + version + ":" + keyName;
     }
 
     /** One phrase for reports: {@code encrypted with aesgcm key "key2"}. */

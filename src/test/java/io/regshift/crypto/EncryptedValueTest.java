@@ -1,4 +1,4 @@
-package io.regshift.kube;
+package io.regshift.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,6 +33,7 @@ class EncryptedValueTest {
         assertEquals(prefix.length(), value.payloadOffset());
         assertFalse(value.isMalformed());
         assertEquals(description, value.describe());
+        assertEquals(prefix.substring("k8s:enc:".length(), prefix.length() - 1), value.label());
     }
 
     @Test
@@ -46,7 +47,7 @@ class EncryptedValueTest {
     void plaintextValuesAreNotEncrypted() {
         assertEquals(Optional.empty(), EncryptedValue.parse(bytes("k8s\0\n\u0009\n\u0002v1\u0012\u0003Pod")));
         assertEquals(Optional.empty(), EncryptedValue.parse(bytes("{\"kind\":\"Secret\"}")));
-        assertEquals(Optional.empty(), EncryptedValue.parse(JsonTrees.hex("d9d9f7a0")));
+        assertEquals(Optional.empty(), EncryptedValue.parse(java.util.HexFormat.of().parseHex("d9d9f7a0")));
         assertEquals(Optional.empty(), EncryptedValue.parse(new byte[0]));
         assertEquals(Optional.empty(), EncryptedValue.parse(bytes("k8s:enc")));
         assertEquals(Optional.empty(), EncryptedValue.parse(bytes("K8S:ENC:aescbc:v1:k:")));
@@ -73,6 +74,7 @@ class EncryptedValueTest {
         assertEquals(keyName, parsed.keyName());
         assertEquals(payloadOffset, parsed.payloadOffset());
         assertEquals("malformed encryption prefix: " + problem, parsed.describe());
+        assertEquals(null, parsed.label());
     }
 
     private static byte[] withCiphertext(String prefix) {
