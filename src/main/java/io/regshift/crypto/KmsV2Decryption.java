@@ -94,7 +94,7 @@ final class KmsV2Decryption implements AutoCloseable {
       if (data.length < INFO) {
         throw new DecryptionException("truncated: " + data.length + " bytes of encrypted data, fewer than the 32-byte KDF info");
       }
-      return AesGcm.open(derivedKey(source, data), data, INFO, etcdKey);
+      return AesGcm.open(derivedKey(source, java.util.Arrays.copyOf(data, INFO)), data, INFO, etcdKey);
     }
     if (o.getEncryptedDEKSourceType() == EncryptedDEKSourceType.AES_GCM_KEY) {
       if (source.length != 16 && source.length != 24 && source.length != 32) {
@@ -106,8 +106,7 @@ final class KmsV2Decryption implements AutoCloseable {
   }
 
   /** HKDF-Expand(SHA-256, seed, info) to 32 bytes: no extract step, as kube-apiserver derives it. */
-  static byte[] derivedKey(byte[] seed, byte[] data) {
-    byte[] info = java.util.Arrays.copyOf(data, INFO);
+  static byte[] derivedKey(byte[] seed, byte[] info) {
     HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
     hkdf.init(HKDFParameters.skipExtractParameters(seed, info));
     byte[] key = new byte[32];
