@@ -2,7 +2,6 @@ package io.regshift.cli;
 
 import io.regshift.kube.Json;
 import io.regshift.kube.StoredValue;
-import io.regshift.kube.ValueCodec;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,6 +30,9 @@ final class DecodeCommand implements Callable<Integer> {
   @Option(names = "--key", paramLabel = "KEY", description = "The etcd key of the value (needed to decrypt).")
   String key;
 
+  @picocli.CommandLine.Mixin PrefixOption prefixOption;
+  @picocli.CommandLine.Mixin EncryptionOptions encryption;
+
   @Option(names = "--lossless", description = "Keep the zero values the encoder wrote, so that encode gives back the same bytes.")
   boolean lossless;
 
@@ -41,28 +43,30 @@ final class DecodeCommand implements Callable<Integer> {
     List<String> inputs = files.isEmpty() ? List.of("-") : files;
     int failed = 0;
     boolean first = true;
-    for (String arg : inputs) {
-      ValueFile in = ValueFile.read(arg, System.in).withKey(key);
-      StoredValue v = ValueCodec.builtin().decode(in.value(), lossless);
-      for (String w : v.warnings()) {
-        err.println("regshift: " + in.name() + ": warning: " + w);
-      }
-      if (!v.ok()) {
-        failed++;
-        err.println("regshift: " + in.name() + ": " + v.error());
-        if (output == OutputFormat.json) {
-          Map<String, Object> line = new LinkedHashMap<>();
-          line.put("file", in.name());
-          line.put("key", in.key());
-          line.put("encoding", v.encoding().label());
-          line.put("error", v.error());
-          out.print(Json.write(line) + "\n");
-          out.flush();
+    try (EncryptionOptions.Decoding decoding = encryption.open(prefixOption.prefix, io.regshift.kube.ResourceCatalog.builtin())) {
+      for (String arg : inputs) {
+        ValueFile in = ValueFile.read(arg, System.in).withKey(key);
+        StoredValue v = decoding.codec().decode(in.key(), in.value(), lossless);
+        for (String w : v.warnings()) {
+          err.println("regshift: " + in.name() + ": warning: " + w);
         }
-        continue;
+        if (!v.ok()) {
+          failed++;
+          err.println("regshift: " + in.name() + ": " + v.error());
+          if (output == OutputFormat.json) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("file", in.name());
+            line.put("key", in.key());
+            line.put("encoding", v.storedAs());
+            line.put("error", v.error());
+            out.print(Json.write(line) + "\n");
+            out.flush();
+          }
+          continue;
+        }
+        output.print(out, v.object(), first, true);
+        first = false;
       }
-      output.print(out, v.object(), first, true);
-      first = false;
     }
     err.flush();
     return failed == 0 ? Main.OK : Main.SOME_FAILED;

@@ -33,6 +33,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Mixin SourceOptions sourceOptions;
   @Mixin SelectionOptions selectionOptions;
+  @Mixin EncryptionOptions encryption;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "yaml",
       description = "yaml (default: one multi-document stream) or json (one object per line).")
@@ -54,11 +55,12 @@ final class ExportCommand implements Callable<Integer> {
     ManifestTree tree = dir == null ? null : ManifestTree.create(dir, output == OutputFormat.json ? ".json" : ".yaml");
     java.io.OutputStream out = dir == null ? stdout() : null;
     Tally tally = new Tally();
-    ValueCodec codec = ValueCodec.builtin();
     boolean ok = false;
-    try (Source src = Sources.open(source);
+    try (EncryptionOptions.Decoding decoding = encryption.open(sourceOptions.prefix(), catalog);
+         Source src = Sources.open(source);
          SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selection, sourceOptions.prefix(),
-             catalog, codec)) {
+             catalog, decoding.codec())) {
+      ValueCodec codec = decoding.codec();
       // decoding and rendering run on every core; writing keeps key order
       OrderedParallelMap.run(objects::nextEntry, e -> render(StoredObject.decode(e, sourceOptions.prefix(), catalog, codec)),
           r -> write(r, tree, out, tally, err, progress));
@@ -76,7 +78,7 @@ final class ExportCommand implements Callable<Integer> {
       progress.done();
     }
     err.println("regshift: exported " + tally.count + " objects" + (dir == null ? "" : " to " + dir)
-        + (tally.failed == 0 ? "" : ", " + tally.failed + " could not be decoded")
+        + (tally.failed == 0 ? "" : ", " + tally.failed + " could not be " + (encryption.configured() ? "decrypted or decoded" : "decoded"))
         + (tally.skipped == 0 ? "" : ", " + tally.skipped + " keys outside the prefix left out of the tree"));
     return tally.failed == 0 ? Main.OK : Main.SOME_FAILED;
   }

@@ -6,7 +6,6 @@ import io.regshift.etcd.MvccEntry;
 import io.regshift.kube.Json;
 import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.StoredObject;
-import io.regshift.kube.ValueCodec;
 import io.regshift.kube.Yaml;
 import io.regshift.source.Source;
 import io.regshift.source.Sources;
@@ -39,6 +38,7 @@ final class GetCommand implements Callable<Integer> {
   GetFormat output;
 
   @Mixin SourceOptions sourceOptions;
+  @Mixin EncryptionOptions encryption;
 
   @Override
   public Integer call() {
@@ -69,7 +69,10 @@ final class GetCommand implements Callable<Integer> {
         }
         return Main.OK;
       }
-      StoredObject o = StoredObject.decode(found, sourceOptions.prefix(), catalog, ValueCodec.builtin());
+      StoredObject o;
+      try (EncryptionOptions.Decoding decoding = encryption.open(sourceOptions.prefix(), catalog)) {
+        o = StoredObject.decode(found, sourceOptions.prefix(), catalog, decoding.codec());
+      }
       if (!o.value().ok()) {
         spec.commandLine().getErr().println("regshift: " + o.key().raw() + ": " + o.value().error());
       }

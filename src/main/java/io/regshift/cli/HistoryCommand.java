@@ -46,15 +46,17 @@ final class HistoryCommand implements Callable<Integer> {
   boolean diff;
 
   @picocli.CommandLine.Mixin PrefixOption prefixOption;
+  @picocli.CommandLine.Mixin EncryptionOptions encryption;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ResourceCatalog catalog = ResourceCatalog.builtin();
-    ValueCodec codec = ValueCodec.builtin();
     ObjectRef ref = ObjectRef.parse(object, namespace, prefixOption.prefix, catalog);
     List<StoredObject> revisions = new ArrayList<>();
-    try (Source src = Sources.open(source)) {
+    try (EncryptionOptions.Decoding decoding = encryption.open(prefixOption.prefix, catalog);
+         Source src = Sources.open(source)) {
+      ValueCodec codec = decoding.codec();
       for (String key : ref.keys()) {
         try (EntryReader r = src.read(ReadView.history(), KeyRange.single(key), k -> true)) {
           for (MvccEntry e = r.next(); e != null; e = r.next()) {
@@ -84,7 +86,7 @@ final class HistoryCommand implements Callable<Integer> {
       if (table != null) {
         table.add(Long.toString(e.modRevision()), event, e.deleted() ? "" : Long.toString(e.createRevision()),
             e.deleted() ? "" : Long.toString(e.version()), e.deleted() ? "" : Integer.toString(e.value().length),
-            e.deleted() ? "" : o.value().encoding().label(), e.lease() == 0 ? "" : Long.toHexString(e.lease()));
+            e.deleted() ? "" : o.value().storedAs(), e.lease() == 0 ? "" : Long.toHexString(e.lease()));
       } else if (diff) {
         List<TreeDiff.Change> changes = previous == null || previous.entry().deleted() || e.deleted()
             ? List.of() : TreeDiff.diff(previous.value().object(), o.value().object());

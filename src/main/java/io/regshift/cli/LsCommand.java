@@ -8,7 +8,6 @@ import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.ResourceInfo;
 import io.regshift.kube.StoredObject;
 import io.regshift.kube.StoredValue;
-import io.regshift.kube.ValueCodec;
 import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
 import io.regshift.source.Source;
@@ -34,6 +33,7 @@ final class LsCommand implements Callable<Integer> {
 
   @Mixin SourceOptions sourceOptions;
   @Mixin SelectionOptions selectionOptions;
+  @Mixin EncryptionOptions encryption;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
       description = "table (default), wide, name, or json (one object per line).")
@@ -53,6 +53,7 @@ final class LsCommand implements Callable<Integer> {
       view = view.deleted();
     }
     int failed = 0;
+    long notDecrypted = 0;
     long count = 0;
     StreamingTable table = switch (output) {
       case table -> new StreamingTable(out, deleted
@@ -62,13 +63,16 @@ final class LsCommand implements Callable<Integer> {
           "LEASE", "SIZE", "ENCODING", deleted ? "DELETED-AT" : "ERROR", deleted ? "ERROR" : null);
       default -> null;
     };
-    try (Source src = Sources.open(source);
+    try (EncryptionOptions.Decoding decoding = encryption.open(sourceOptions.prefix(), catalog);
+         Source src = Sources.open(source);
          SelectedObjects objects = new SelectedObjects(src, view, selection, sourceOptions.prefix(), catalog,
-             ValueCodec.builtin())) {
+             decoding.codec())) {
       for (StoredObject o = objects.next(); o != null; o = objects.next()) {
         count++;
         StoredValue v = o.value();
-        if (!v.ok()) {
+        if (lacksConfig(v)) {
+          notDecrypted++;
+        } else if (!v.ok()) {
           failed++;
         }
         switch (output) {
@@ -83,11 +87,25 @@ final class LsCommand implements Callable<Integer> {
       table.finish(count == 0 ? "No objects found." : null, err);
     }
     out.flush();
+    if (notDecrypted > 0) {
+      err.println("regshift: " + source + ": " + notDecrypted + " of " + count
+          + " values are encrypted at rest; pass --encryption-config to decrypt them");
+    }
     if (failed > 0) {
-      err.println("regshift: " + source + ": " + failed + " of " + count + " values could not be decoded (see the error "
+      err.println("regshift: " + source + ": " + failed + " of " + count + " values could not be "
+          + (encryption.configured() ? "decrypted or decoded" : "decoded") + " (see the error "
           + (output == ListFormat.json ? "field" : "column with -o wide") + ")");
     }
     return failed == 0 ? Main.OK : Main.SOME_FAILED;
+  }
+
+  /**
+   * An encrypted value listed without --encryption-config: its provider and key are what a
+   * listing can say, so it is not a failure (a malformed prefix still is).
+   */
+  private boolean lacksConfig(StoredValue v) {
+    return !encryption.configured() && v.encoding() == io.regshift.kube.Encoding.ENCRYPTED
+        && v.encryption() != null && !v.encryption().isMalformed();
   }
 
   private String[] row(StoredObject o) {
@@ -96,7 +114,7 @@ final class LsCommand implements Callable<Integer> {
     String ns = k.namespace() == null ? "" : k.namespace();
     String res = k.inRegistry() ? k.groupResource() : "";
     String name = k.inRegistry() ? k.name() : k.raw();
-    String enc = o.value().encoding().label() + (o.value().ok() ? "" : " (error)");
+    String enc = o.value().storedAs() + (o.value().ok() || lacksConfig(o.value()) ? "" : " (error)");
     return deleted
         ? new String[] {ns, res, name, Long.toString(e.deleteRevision()), Long.toString(e.modRevision()),
             Integer.toString(e.value().length), enc}
@@ -109,7 +127,7 @@ final class LsCommand implements Callable<Integer> {
     String error = v.error() == null ? "" : v.error();
     return new String[] {o.key().raw(), nz(v.apiVersion()), nz(v.kind()), Long.toString(e.createRevision()),
         Long.toString(e.modRevision()), Long.toString(e.version()), e.lease() == 0 ? "" : Long.toHexString(e.lease()),
-        Integer.toString(e.value().length), v.encoding().label(),
+        Integer.toString(e.value().length), v.storedAs(),
         deleted ? Long.toString(e.deleteRevision()) : error, deleted ? error : null};
   }
 
@@ -145,7 +163,7 @@ final class LsCommand implements Callable<Integer> {
     m.put("version", e.version());
     m.put("lease", e.lease());
     m.put("size", (long) e.value().length);
-    m.put("encoding", v.encoding().label());
+    m.put("encoding", v.storedAs());
     m.put("error", v.error());
     if (e.deleted()) {
       m.put("deleteRevision", e.deleteRevision());

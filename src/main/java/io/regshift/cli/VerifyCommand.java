@@ -38,6 +38,7 @@ final class VerifyCommand implements Callable<Integer> {
   Path source;
 
   @picocli.CommandLine.Mixin PrefixOption prefixOption;
+  @picocli.CommandLine.Mixin EncryptionOptions encryption;
 
   private final List<String> problems = new ArrayList<>();
 
@@ -47,6 +48,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (!Files.isRegularFile(source)) {
       throw new UsageException(source + ": no such file");
     }
+    encryption.config(); // a bad configuration is reported before the file is read
     List<String> notes = new ArrayList<>();
     try (BoltFile file = BoltFile.open(source)) {
       for (Meta m : file.metas()) {
@@ -92,12 +94,18 @@ final class VerifyCommand implements Callable<Integer> {
       problem("no 'key' bucket: not an etcd database");
       return;
     }
-    ValueCodec codec = ValueCodec.builtin();
+    try (EncryptionOptions.Decoding decoding = encryption.open(prefixOption.prefix, io.regshift.kube.ResourceCatalog.builtin())) {
+      checkValues(file, decoding.codec(), notes);
+    }
+  }
+
+  private void checkValues(BoltFile file, ValueCodec codec, List<String> notes) {
     byte[] base = RegistryPrefix.keyBase(prefixOption.prefix).getBytes(StandardCharsets.UTF_8);
     KeyValueFields f = new KeyValueFields();
     Cursor c = file.bucket("key").cursor();
     long revisions = 0;
     long decoded = 0;
+    long decrypted = 0;
     long encrypted = 0;
     RevisionKey previous = null;
     while (c.next() && problems.size() < MAX_PROBLEMS) {
@@ -122,18 +130,22 @@ final class VerifyCommand implements Callable<Integer> {
         continue;
       }
       byte[] value = Arrays.copyOfRange(kv, f.valueOffset < 0 ? 0 : f.valueOffset, f.valueOffset < 0 ? 0 : f.valueOffset + f.valueLength);
-      StoredValue v = codec.decode(value);
       String key = new String(kv, f.keyOffset, f.keyLength, StandardCharsets.UTF_8);
-      if (v.encoding() == Encoding.ENCRYPTED) {
-        encrypted++; // decryption needs keys: issue of its own
+      StoredValue v = codec.decode(key, value, false);
+      if (v.encoding() == Encoding.ENCRYPTED && !codec.decrypts() && v.encryption() != null && !v.encryption().isMalformed()) {
+        encrypted++; // without the encryption config, all there is to check is the prefix
       } else if (!v.ok()) {
         problem(key + " at revision " + rk.main() + ": " + v.error());
       } else {
         decoded++;
+        if (v.decrypted()) {
+          decrypted++;
+        }
       }
     }
     notes.add(revisions + " revisions, " + decoded + " values decoded"
-        + (encrypted == 0 ? "" : ", " + encrypted + " encrypted (not checked without keys)"));
+        + (decrypted == 0 ? "" : " (" + decrypted + " of them decrypted)")
+        + (encrypted == 0 ? "" : ", " + encrypted + " encrypted (not checked without --encryption-config)"));
   }
 
   private void problem(String p) {

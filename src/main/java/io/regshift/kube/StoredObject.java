@@ -16,7 +16,7 @@ public record StoredObject(MvccEntry entry, RegistryKey key, StoredValue value) 
   public static StoredObject decode(MvccEntry entry, String prefix, ResourceCatalog catalog, ValueCodec codec) {
     RegistryKey key = RegistryKeys.parse(entry.keyString(), prefix, catalog);
     // keys outside the prefix (compact_rev_key, other applications' keys) hold no Kubernetes object
-    StoredValue value = key.inRegistry() ? codec.decode(entry.value()) : StoredValue.opaque(entry.value());
+    StoredValue value = key.inRegistry() ? codec.decode(entry.keyString(), entry.value(), false) : StoredValue.opaque(entry.value());
     return new StoredObject(entry, key, value);
   }
 

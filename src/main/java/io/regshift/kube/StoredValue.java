@@ -1,5 +1,6 @@
 package io.regshift.kube;
 
+import io.regshift.crypto.EncryptedValue;
 import java.util.List;
 import java.util.Map;
 
@@ -9,12 +10,15 @@ import java.util.Map;
  *
  * @param object the Kubernetes object as a JSON tree, or the marker tree
  * @param error null when decoded, else a one-line cause
+ * @param encoding the form of the object: for a value encrypted at rest, the form of its plaintext
+ *                 once decrypted, or ENCRYPTED when it was not
  * @param warnings things the user should know that did not stop decoding (no schema, unknown fields)
- * @param provider encryption provider for encrypted values, else null
- * @param keyName encryption key name for encrypted values, else null
+ * @param encryption the prefix of a value stored encrypted ({@code k8s:enc:...}), decrypted or
+ *                   not; null for values stored as plaintext
+ * @param size the stored value's length in bytes
  */
 public record StoredValue(Encoding encoding, String apiVersion, String kind, Map<String, Object> object,
-    String error, List<String> warnings, String provider, String keyName, int size) {
+    String error, List<String> warnings, EncryptedValue encryption, int size) {
 
   /** Marker key: the value's bytes, base64, where they could not be decoded. */
   public static final String RAW_KEY = "x-regshift-raw";
@@ -32,10 +36,38 @@ public record StoredValue(Encoding encoding, String apiVersion, String kind, Map
   public static StoredValue opaque(byte[] value) {
     Map<String, Object> marker = new java.util.LinkedHashMap<>();
     marker.put(RAW_KEY, java.util.Base64.getEncoder().encodeToString(value));
-    return new StoredValue(Encoding.RAW, null, null, marker, null, List.of(), null, null, value.length);
+    return new StoredValue(Encoding.RAW, null, null, marker, null, List.of(), null, value.length);
   }
 
   public boolean ok() {
     return error == null;
+  }
+
+  /** Encryption provider of a value stored encrypted, else null. */
+  public String provider() {
+    return encryption == null ? null : encryption.provider();
+  }
+
+  /** Encryption key (or KMS provider) name of a value stored encrypted, else null. */
+  public String keyName() {
+    return encryption == null ? null : encryption.keyName();
+  }
+
+  /**
+   * How the value is stored in etcd, as ls and stats show it: {@code protobuf}, {@code json},
+   * {@code cbor}, {@code raw}, or {@code encrypted:<provider>:<version>:<key>} (the prefix's
+   * words, e.g. {@code encrypted:aesgcm:v1:key1}; just {@code encrypted} when it is malformed),
+   * whether or not it was decrypted.
+   */
+  public String storedAs() {
+    if (encryption != null) {
+      return encryption.isMalformed() ? "encrypted" : "encrypted:" + encryption.label();
+    }
+    return encoding.label();
+  }
+
+  /** True for a value stored encrypted that was decrypted and decoded. */
+  public boolean decrypted() {
+    return encryption != null && encoding != Encoding.ENCRYPTED && ok();
   }
 }

@@ -1,7 +1,9 @@
 package io.regshift.kube;
 
 import com.google.protobuf.Descriptors.Descriptor;
+import io.regshift.crypto.DecryptionException;
 import io.regshift.crypto.EncryptedValue;
+import io.regshift.crypto.ValueDecryptor;
 import io.regshift.kube.proto.ProtoCodec;
 import io.regshift.kube.proto.ProtoException;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +18,29 @@ import java.util.Optional;
 public final class ValueCodec {
   private static volatile ValueCodec builtin;
   private final ProtoCodec proto;
+  private final ValueDecryptor decryptor;
 
   public ValueCodec(ProtoCodec proto) {
+    this(proto, null);
+  }
+
+  private ValueCodec(ProtoCodec proto, ValueDecryptor decryptor) {
     this.proto = proto;
+    this.decryptor = decryptor;
+  }
+
+  /**
+   * This codec, decrypting values encrypted at rest before decoding them (their etcd key must
+   * then be given to {@link #decode(String, byte[], boolean)}). Without one, encrypted values are
+   * reported with their provider and key and an error saying decryption needs the configuration.
+   */
+  public ValueCodec withDecryptor(ValueDecryptor decryptor) {
+    return new ValueCodec(proto, decryptor);
+  }
+
+  /** True when encrypted values are decrypted. */
+  public boolean decrypts() {
+    return decryptor != null;
   }
 
   public static ValueCodec builtin() {
@@ -40,15 +62,52 @@ public final class ValueCodec {
 
   /** Decodes for display (as kubectl shows objects). Never throws. */
   public StoredValue decode(byte[] value) {
-    return decode(value, false);
+    return decode(null, value, false);
+  }
+
+  /** Decodes a value whose etcd key is not known (encrypted values are then not decrypted). Never throws. */
+  public StoredValue decode(byte[] value, boolean lossless) {
+    return decode(null, value, lossless);
   }
 
   /**
    * Decodes a stored value. Never throws: failures come back as a StoredValue with an error.
    *
+   * @param etcdKey  the key the value is stored under, or null: a value encrypted at rest is
+   *                 decrypted with it (it picks the providers, and aesgcm and KMS authenticate it)
    * @param lossless keep the zero values Go wrote, so that {@link #encode} restores the bytes
    */
-  public StoredValue decode(byte[] value, boolean lossless) {
+  public StoredValue decode(String etcdKey, byte[] value, boolean lossless) {
+    if (decryptor != null && Encoding.sniff(value) == Encoding.ENCRYPTED) {
+      return decrypted(etcdKey, value, lossless);
+    }
+    return decodePlain(value, lossless);
+  }
+
+  /** Decrypts, then decodes the plaintext; the result keeps the prefix and the stored size. */
+  private StoredValue decrypted(String etcdKey, byte[] value, boolean lossless) {
+    EncryptedValue prefix = EncryptedValue.parse(value).orElseThrow();
+    byte[] plain;
+    try {
+      plain = decryptor.decrypt(etcdKey, value);
+    } catch (DecryptionException e) {
+      return encrypted(value, e.getMessage());
+    }
+    if (Encoding.sniff(plain) == Encoding.ENCRYPTED) {
+      return encrypted(value, prefix.describe() + ": decrypts to another encrypted value");
+    }
+    StoredValue inner = decodePlain(plain, lossless);
+    if (!inner.ok()) {
+      // aescbc has no MAC: a wrong key can pass the padding check and give garbage
+      String hint = inner.encoding() == Encoding.RAW && "aescbc".equals(prefix.provider())
+          ? " (a wrong key? aescbc has no integrity check)" : "";
+      return encrypted(value, prefix.describe() + ": decrypted, but " + inner.error() + hint);
+    }
+    return new StoredValue(inner.encoding(), inner.apiVersion(), inner.kind(), inner.object(), null, inner.warnings(),
+        prefix, value.length);
+  }
+
+  private StoredValue decodePlain(byte[] value, boolean lossless) {
     Encoding enc = Encoding.sniff(value);
     List<String> warnings = new ArrayList<>();
     try {
@@ -60,7 +119,7 @@ public final class ValueCodec {
         case CBOR:
           return fromTree(enc, Cbor.decode(value), value.length, warnings);
         case ENCRYPTED:
-          return encrypted(value);
+          return encrypted(value, null);
         default:
           return failed(enc, value, null, null, value.length == 0 ? "empty value" : "not a Kubernetes object: the value is neither protobuf (k8s\\0), JSON, CBOR nor encrypted", warnings);
       }
@@ -104,7 +163,7 @@ public final class ValueCodec {
     obj.put("apiVersion", env.apiVersion());
     obj.put("kind", env.kind());
     obj.putAll(body);
-    return new StoredValue(Encoding.PROTOBUF, env.apiVersion(), env.kind(), obj, null, warnings, null, null, value.length);
+    return new StoredValue(Encoding.PROTOBUF, env.apiVersion(), env.kind(), obj, null, warnings, null, value.length);
   }
 
   private static StoredValue fromTree(Encoding enc, Object tree, int size, List<String> warnings) {
@@ -119,25 +178,29 @@ public final class ValueCodec {
       warnings.add("the object has no apiVersion or kind");
     }
     return new StoredValue(enc, apiVersion instanceof String s ? s : null, kind instanceof String k ? k : null,
-        obj, null, warnings, null, null, size);
+        obj, null, warnings, null, size);
   }
 
-  private static StoredValue encrypted(byte[] value) {
+  /**
+   * The marker of a value that stays encrypted: provider and key, the stored bytes, and why
+   * ({@code error}, or when null: it was not decrypted because no configuration was given).
+   */
+  private static StoredValue encrypted(byte[] value, String error) {
     Optional<EncryptedValue> e = EncryptedValue.parse(value);
-    String provider = e.map(EncryptedValue::provider).orElse(null);
-    String key = e.map(EncryptedValue::keyName).orElse(null);
     boolean malformed = e.isEmpty() || e.get().isMalformed();
     Map<String, Object> marker = new LinkedHashMap<>();
     Map<String, Object> enc = new LinkedHashMap<>();
-    enc.put("provider", provider);
-    enc.put("key", key);
+    enc.put("provider", e.map(EncryptedValue::provider).orElse(null));
+    enc.put("key", e.map(EncryptedValue::keyName).orElse(null));
     marker.put(StoredValue.ENCRYPTED_KEY, enc);
     marker.put(StoredValue.RAW_KEY, Base64.getEncoder().encodeToString(value));
-    String error = malformed
-        ? e.map(EncryptedValue::describe).orElse("malformed encryption prefix")
-        : e.get().describe() + "; decryption needs an encryption config";
+    if (error == null) {
+      error = malformed
+          ? e.map(EncryptedValue::describe).orElse("malformed encryption prefix")
+          : e.get().describe() + "; decrypting it needs the encryption config (--encryption-config)";
+    }
     marker.put(StoredValue.ERROR_KEY, error);
-    return new StoredValue(Encoding.ENCRYPTED, null, null, marker, error, List.of(), provider, key, value.length);
+    return new StoredValue(Encoding.ENCRYPTED, null, null, marker, error, List.of(), e.orElse(null), value.length);
   }
 
   private static StoredValue failed(Encoding enc, byte[] value, String apiVersion, String kind, String error, List<String> warnings) {
@@ -148,7 +211,7 @@ public final class ValueCodec {
     }
     marker.put(StoredValue.RAW_KEY, Base64.getEncoder().encodeToString(value));
     marker.put(StoredValue.ERROR_KEY, error);
-    return new StoredValue(enc, apiVersion, kind, marker, error, warnings, null, null, value.length);
+    return new StoredValue(enc, apiVersion, kind, marker, error, warnings, null, value.length);
   }
 
   private static String message(RuntimeException e) {
