@@ -2,6 +2,7 @@ package io.regshift.cli;
 
 import io.regshift.bolt.BoltChecker;
 import io.regshift.bolt.BoltFile;
+import io.regshift.crypto.EncryptionConfig;
 import io.regshift.etcd.BackendMeta;
 import io.regshift.etcd.EtcdDatabase;
 import io.regshift.etcd.SnapshotStatus;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "stats", description = {
     "Summarise SOURCE: etcdutl snapshot status' hash, revision, total keys and size, then compaction,",
     "storage and cluster versions, members, trailer, integrity, and per resource: live objects and bytes,",
-    "stored revisions and bytes, tombstones; the largest objects; encodings of live values."})
+    "stored revisions and bytes, tombstones; the largest objects; encodings of live values; encryption at rest",
+    "per resource (plaintext, encrypted per provider and key; with --encryption-config, stale and missing keys)."})
 final class StatsCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -40,6 +42,7 @@ final class StatsCommand implements Callable<Integer> {
   StatsFormat output;
 
   @picocli.CommandLine.Mixin PrefixOption prefixOption;
+  @picocli.CommandLine.Mixin EncryptionOptions encryption;
 
   @Option(names = "--verify-trailer", description = "Also check the snapshot's SHA-256 trailer (reads the file twice; verify always does).")
   boolean verifyTrailer;
@@ -47,6 +50,7 @@ final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    EncryptionConfig config = encryption.config();
     try (Source src = Sources.open(source)) {
       EtcdDatabase db = ((SnapshotSource) src).database();
       BoltFile file = db.file();
@@ -60,10 +64,15 @@ final class StatsCommand implements Callable<Integer> {
       stats.finish();
       BackendMeta meta = db.meta();
       Map<String, Object> doc = document(db, status, meta, stats, file.trailer().present(), trailer.join(), check.join());
+      List<RegistryStats.AtRestRow> atRest = stats.atRest(config);
+      doc.put("atRest", atRestRows(atRest));
+      List<String> findings = EncryptionFindings.of(atRest, config);
+      doc.put("findings", findings);
       if (output == StatsFormat.json) {
         out.print(Json.writeRecord(doc, true) + "\n");
       } else {
         printTables(out, doc, stats);
+        printAtRest(out, atRest, config, findings);
       }
       out.flush();
       List<?> problems = (List<?>) doc.get("integrityProblems");
@@ -180,6 +189,51 @@ final class StatsCommand implements Callable<Integer> {
     Table enc = new Table("ENCODING", "OBJECTS");
     stats.encodings().forEach((k, v) -> enc.add(k, v.toString()));
     enc.print(out);
+  }
+
+  private static List<Object> atRestRows(List<RegistryStats.AtRestRow> rows) {
+    List<Object> out = new ArrayList<>();
+    for (RegistryStats.AtRestRow r : rows) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("resource", r.resource());
+      m.put("group", r.group());
+      m.put("objects", r.objects());
+      m.put("plaintext", r.plaintext());
+      m.put("encrypted", new LinkedHashMap<String, Object>(r.encrypted()));
+      if (r.stale() != null) {
+        m.put("stale", r.stale());
+        m.put("missingKey", r.missing());
+      }
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** Per resource: plaintext, encrypted per provider:version:key, and against a config stale and missing keys. */
+  private static void printAtRest(PrintWriter out, List<RegistryStats.AtRestRow> rows, EncryptionConfig config, List<String> findings) {
+    out.println();
+    if (config == null && rows.stream().allMatch(r -> r.encrypted().isEmpty())) {
+      // the common case: say it in one line rather than a table of equal columns
+      out.println("AT REST: every live value is plaintext (no encryption at rest)");
+      findings.forEach(f -> out.println("! " + f));
+      return;
+    }
+    Table t = config == null ? new Table("AT REST", "OBJECTS", "PLAINTEXT", "ENCRYPTED (PROVIDER:VERSION:KEY OBJECTS)")
+        : new Table("AT REST", "OBJECTS", "PLAINTEXT", "ENCRYPTED (PROVIDER:VERSION:KEY OBJECTS)", "STALE", "MISSING KEY");
+    for (RegistryStats.AtRestRow r : rows) {
+      StringBuilder enc = new StringBuilder();
+      r.encrypted().forEach((label, n) -> enc.append(enc.length() == 0 ? "" : ", ").append(label).append(' ').append(n));
+      if (config == null) {
+        t.add(r.resource(), Long.toString(r.objects()), Long.toString(r.plaintext()), enc.toString());
+      } else {
+        t.add(r.resource(), Long.toString(r.objects()), Long.toString(r.plaintext()), enc.toString(),
+            Long.toString(r.stale()), Long.toString(r.missing()));
+      }
+    }
+    t.print(out);
+    for (String f : findings) {
+      out.println("! " + f);
+    }
   }
 
   private static String str(Object o) {

@@ -1,6 +1,9 @@
 package io.regshift.kube;
 
 import io.regshift.crypto.EncryptedValue;
+import io.regshift.crypto.EncryptionConfig;
+import io.regshift.crypto.GroupResource;
+import io.regshift.crypto.KeyUse;
 import io.regshift.etcd.KeyValueFields;
 import io.regshift.etcd.RevisionKey;
 import io.regshift.etcd.RevisionRef;
@@ -30,6 +33,19 @@ public final class RegistryStats {
   /** One of the largest live values. */
   public record Largest(String key, long size, long modRevision) {}
 
+  /**
+   * How one resource's live values are stored.
+   *
+   * @param plaintext values stored unencrypted (protobuf, JSON, CBOR, or not an object)
+   * @param encrypted values per encryption prefix label ({@code aesgcm:v1:key1}; "malformed")
+   * @param stale     with a configuration: values it reads but would not write so (an older key,
+   *                  a later provider, plaintext where it encrypts); else null
+   * @param missing   with a configuration: values under a provider or key it does not list for
+   *                  the resource (kube-apiserver cannot read them); else null
+   */
+  public record AtRestRow(String resource, String group, long objects, long plaintext, Map<String, Long> encrypted,
+      Long stale, Long missing) {}
+
   /** Label of keys outside the prefix (compact_rev_key and others). */
   public static final String OUTSIDE = "(outside prefix)";
   private static final int TOP = 10;
@@ -44,6 +60,10 @@ public final class RegistryStats {
   private final Map<String, Integer> bySegments = new HashMap<>();
   private final byte[] base;
   private final List<String> encodingLabels = new ArrayList<>();
+  // the encryption prefix of each label, null for plaintext forms
+  private final List<EncryptedValue> encodingPrefixes = new ArrayList<>();
+  // live values per (row << 8 | encoding)
+  private final Map<Long, long[]> liveByRowAndEncoding = new HashMap<>();
   private final Map<String, Integer> encodingIndex = new HashMap<>();
   private final long[] encodingCounts = new long[256];
   private final RevisionSorter sorter = new RevisionSorter(RevisionSorter.defaultBudget(), RegistryStats::lastPerKey);
@@ -103,10 +123,12 @@ public final class RegistryStats {
     }
     long size = r.note() & ((1L << 40) - 1);
     int enc = (int) ((r.note() >>> 40) & 0xFF);
-    long[] row = rows.get((int) (r.note() >>> 48));
+    int rowId = (int) (r.note() >>> 48);
+    long[] row = rows.get(rowId);
     row[0]++;
     row[1] += size;
     encodingCounts[enc]++;
+    liveByRowAndEncoding.computeIfAbsent(((long) rowId << 8) | enc, k -> new long[1])[0]++;
     if (largest.size() < TOP) {
       largest.add(new Largest(new String(r.key(), StandardCharsets.UTF_8), size, r.main()));
     } else if (largest.peek().size() < size) {
@@ -133,7 +155,53 @@ public final class RegistryStats {
     return l;
   }
 
-  /** Live values per encoding: protobuf, json, cbor, raw, encrypted:&lt;provider&gt;. */
+  /**
+   * Per resource under the prefix, how its live values are stored, sorted by resource; with a
+   * configuration (else null), how many are stale or under keys it lacks.
+   */
+  public List<AtRestRow> atRest(EncryptionConfig config) {
+    Map<Integer, Map<Integer, Long>> byRow = new HashMap<>();
+    liveByRowAndEncoding.forEach((k, n) -> byRow.computeIfAbsent((int) (k >>> 8), r -> new HashMap<>()).put((int) (k & 0xFF), n[0]));
+    List<AtRestRow> out = new ArrayList<>();
+    byRow.forEach((rowId, encodings) -> {
+      String resource = rowNames.get(rowId);
+      if (resource.equals(OUTSIDE)) {
+        return;
+      }
+      long objects = 0;
+      long plaintext = 0;
+      long stale = 0;
+      long missing = 0;
+      Map<String, Long> encrypted = new java.util.TreeMap<>();
+      GroupResource gr = GroupResource.parse(resource);
+      for (Map.Entry<Integer, Long> e : encodings.entrySet()) {
+        int enc = e.getKey();
+        long n = e.getValue();
+        objects += n;
+        EncryptedValue prefix = enc < encodingPrefixes.size() ? encodingPrefixes.get(enc) : null;
+        boolean isEncrypted = enc < encodingLabels.size() && encodingLabels.get(enc).startsWith("encrypted");
+        if (isEncrypted) {
+          encrypted.merge(prefix == null || prefix.isMalformed() ? "malformed" : prefix.label(), n, Long::sum);
+        } else {
+          plaintext += n;
+        }
+        if (config != null) {
+          KeyUse use = isEncrypted && prefix == null ? KeyUse.MISSING : config.use(gr, prefix);
+          if (use == KeyUse.STALE) {
+            stale += n;
+          } else if (use == KeyUse.MISSING) {
+            missing += n;
+          }
+        }
+      }
+      out.add(new AtRestRow(resource, rowGroups.get(rowId), objects, plaintext, encrypted,
+          config == null ? null : stale, config == null ? null : missing));
+    });
+    out.sort(Comparator.comparing(AtRestRow::resource));
+    return out;
+  }
+
+  /** Live values per encoding: protobuf, json, cbor, raw, encrypted:&lt;provider&gt;:&lt;version&gt;:&lt;key&gt;. */
   public Map<String, Long> encodings() {
     Map<String, Long> m = new LinkedHashMap<>();
     for (int i = 0; i < encodingLabels.size(); i++) {
@@ -212,8 +280,10 @@ public final class RegistryStats {
     byte[] head = Arrays.copyOfRange(kv, Math.max(off, 0), Math.max(off, 0) + Math.min(Math.max(len, 0), 256));
     Encoding e = Encoding.sniff(head);
     String label = e.label();
+    EncryptedValue prefix = null;
     if (e == Encoding.ENCRYPTED) {
-      label = EncryptedValue.parse(head).filter(v -> v.provider() != null).map(v -> "encrypted:" + v.provider()).orElse("encrypted");
+      prefix = EncryptedValue.parse(head).orElse(null);
+      label = prefix == null || prefix.isMalformed() ? "encrypted" : "encrypted:" + prefix.label();
     }
     Integer i = encodingIndex.get(label);
     if (i == null) {
@@ -222,6 +292,7 @@ public final class RegistryStats {
         return encodingCounts.length - 1;
       }
       encodingLabels.add(label);
+      encodingPrefixes.add(prefix);
       encodingIndex.put(label, i);
     }
     return i;
