@@ -24,14 +24,18 @@ final class EncryptionFindings {
     }
     if (config != null) {
       if (stale > 0) {
-        out.add(stale + " values are stale: readable with " + config.source() + " but not stored with its first provider and key"
+        out.add(values(stale) + " stale: readable with " + config.source() + " but not stored with its first provider and key"
             + " (kube-apiserver rewrites them on update; `kubectl get RESOURCE -A -o json | kubectl replace -f -` rewrites them all)");
       }
       if (missing > 0) {
-        out.add(missing + " values are stored under a provider or key that " + config.source()
+        out.add(values(missing) + " stored under a provider or key that " + config.source()
             + " does not list for their resource: kube-apiserver with this configuration cannot read them");
       }
     }
     return out;
+  }
+
+  private static String values(long n) {
+    return n == 1 ? "1 value is" : n + " values are";
   }
 }
