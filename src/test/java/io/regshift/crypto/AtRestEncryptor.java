@@ -103,6 +103,14 @@ public final class AtRestEncryptor {
         nonce, gcm(dek, nonce, etcdKey, plaintext));
   }
 
+  /** The same with the data in AES-CBC, as KMS v1 wrote it before Kubernetes 1.25. */
+  public static byte[] kmsV1Cbc(String providerName, byte[] dek, byte[] encryptedDek, byte[] plaintext) {
+    byte[] cbc = aescbc("x", dek, plaintext);
+    byte[] length = {(byte) (encryptedDek.length >> 8), (byte) encryptedDek.length};
+    return concat(("k8s:enc:kms:v1:" + providerName + ":").getBytes(StandardCharsets.US_ASCII), length, encryptedDek,
+        java.util.Arrays.copyOfRange(cbc, "k8s:enc:aescbc:v1:x:".length(), cbc.length));
+  }
+
   /** RFC 5869 HKDF-Expand with SHA-256 for one 32-byte block: T(1) = HMAC(seed, info ‖ 0x01). */
   public static byte[] hkdfExpand(byte[] seed, byte[] info) {
     try {

@@ -94,6 +94,33 @@ class KmsPluginTest {
     }
   }
 
+  @Test
+  void kmsV1ValuesDecryptWithTheDekThePluginUnwraps() throws Exception {
+    String config = """
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+        - resources: [secrets]
+          providers:
+          - kms: {name: old-kms, endpoint: "%s", cachesize: 1000}
+        """;
+    byte[] dek = AtRestEncryptor.random(32);
+    String key = "/registry/secrets/ns/v1";
+    try (TestKmsPlugin plugin = new TestKmsPlugin(tmp.resolve("kms1.sock"), "unused");
+         ValueDecryptor d = new ValueDecryptor(EncryptionConfig.parse(config.formatted(plugin.endpoint()), "v1.yaml"), Map.of(), Map.of(),
+             k -> GroupResource.parse("secrets"))) {
+      byte[] wrapped = plugin.wrapV1(dek);
+      byte[] gcm = AtRestEncryptor.kmsV1("old-kms", dek, wrapped, key, "gcm".getBytes(StandardCharsets.UTF_8));
+      byte[] cbc = AtRestEncryptor.kmsV1Cbc("old-kms", dek, wrapped, "cbc".getBytes(StandardCharsets.UTF_8));
+      assertArrayEquals("gcm".getBytes(StandardCharsets.UTF_8), d.decrypt(key, gcm));
+      assertArrayEquals("cbc".getBytes(StandardCharsets.UTF_8), d.decrypt(key, cbc), "before 1.25, KMS v1 data was AES-CBC");
+      assertEquals(1, plugin.decrypts(), "one DEK, one Decrypt call");
+      byte[] cut = java.util.Arrays.copyOf(gcm, "k8s:enc:kms:v1:old-kms:".length() + 5);
+      String m = assertThrows(DecryptionException.class, () -> d.decrypt(key, cut)).getMessage();
+      assertEquals("encrypted with kms v1 provider \"old-kms\": truncated: the encrypted DEK is said to be " + wrapped.length + " bytes, 3 follow", m);
+    }
+  }
+
   /** kube-apiserver stores the plugin's annotations in the EncryptedObject. */
   private static byte[] withAnnotations(byte[] value, EncryptResponse wrapped) throws Exception {
     int at = "k8s:enc:kms:v2:test-kms:".length();

@@ -27,6 +27,7 @@ import io.regshift.crypto.proto.KmsPluginV2Proto.EncryptResponse;
 import io.regshift.crypto.proto.KmsPluginV2Proto.StatusRequest;
 import io.regshift.crypto.proto.KmsPluginV2Proto.StatusResponse;
 import io.regshift.crypto.proto.KmsPluginV2Proto;
+import io.regshift.crypto.proto.KmsPluginV1Proto;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.UnixDomainSocketAddress;
@@ -39,14 +40,16 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A KMS v2 plugin for tests: a real gRPC server on a unix socket serving
+ * A KMS plugin for tests: a real gRPC server on a unix socket serving
  * {@code v2.KeyManagementService} (Status, Encrypt, Decrypt) as kube-apiserver expects, with a
- * local AES-GCM key encryption key. Its Encrypt is what kube-apiserver calls to wrap a new seed;
- * its Decrypt checks that the key ID and annotations it handed out come back.
+ * local AES-GCM key encryption key, and the deprecated {@code v1beta1.KeyManagementService}
+ * (Version, Encrypt, Decrypt) with the same key. Its Encrypt is what kube-apiserver calls to wrap
+ * a new seed or DEK; its v2 Decrypt checks that the key ID and annotations it handed out come back.
  */
 public final class TestKmsPlugin implements AutoCloseable {
   public static final String ANNOTATION = "kms.regshift.test.io/kek-version";
   private static final ServiceDescriptor SERVICE = KmsPluginV2Proto.getDescriptor().findServiceByName("KeyManagementService");
+  private static final ServiceDescriptor SERVICE_V1 = KmsPluginV1Proto.getDescriptor().findServiceByName("KeyManagementService");
 
   private final byte[] kek = AtRestEncryptor.random(32);
   private final String keyId;
@@ -66,12 +69,21 @@ public final class TestKmsPlugin implements AutoCloseable {
         .addMethod(method("Decrypt", DecryptRequest.getDefaultInstance(), DecryptResponse.getDefaultInstance()),
             ServerCalls.asyncUnaryCall(this::decrypt))
         .build();
+    ServerServiceDefinition v1 = ServerServiceDefinition.builder(SERVICE_V1.getFullName())
+        .addMethod(method(SERVICE_V1, "Version", KmsPluginV1Proto.VersionRequest.getDefaultInstance(),
+            KmsPluginV1Proto.VersionResponse.getDefaultInstance()), ServerCalls.asyncUnaryCall(this::versionV1))
+        .addMethod(method(SERVICE_V1, "Encrypt", KmsPluginV1Proto.EncryptRequest.getDefaultInstance(),
+            KmsPluginV1Proto.EncryptResponse.getDefaultInstance()), ServerCalls.asyncUnaryCall(this::encryptV1))
+        .addMethod(method(SERVICE_V1, "Decrypt", KmsPluginV1Proto.DecryptRequest.getDefaultInstance(),
+            KmsPluginV1Proto.DecryptResponse.getDefaultInstance()), ServerCalls.asyncUnaryCall(this::decryptV1))
+        .build();
     try {
       server = NettyServerBuilder.forAddress(UnixDomainSocketAddress.of(socket))
           .channelType(NioServerDomainSocketChannel.class)
           .bossEventLoopGroup(group)
           .workerEventLoopGroup(group)
           .addService(service)
+          .addService(v1)
           .build()
           .start();
     } catch (IOException e) {
@@ -101,6 +113,38 @@ public final class TestKmsPlugin implements AutoCloseable {
     } finally {
       ch.shutdownNow();
       g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** What kube-apiserver's KMS v1 envelope stores in front of the data: the DEK, sealed with this plugin's key. */
+  public byte[] wrapV1(byte[] dek) {
+    byte[] nonce = AtRestEncryptor.random(12);
+    return AtRestEncryptor.concat(nonce, gcm(Cipher.ENCRYPT_MODE, nonce, dek));
+  }
+
+  private void versionV1(KmsPluginV1Proto.VersionRequest r, StreamObserver<KmsPluginV1Proto.VersionResponse> out) {
+    out.onNext(KmsPluginV1Proto.VersionResponse.newBuilder().setVersion("v1beta1").setRuntimeName("test").setRuntimeVersion("1").build());
+    out.onCompleted();
+  }
+
+  private void encryptV1(KmsPluginV1Proto.EncryptRequest r, StreamObserver<KmsPluginV1Proto.EncryptResponse> out) {
+    out.onNext(KmsPluginV1Proto.EncryptResponse.newBuilder().setCipher(ByteString.copyFrom(wrapV1(r.getPlain().toByteArray()))).build());
+    out.onCompleted();
+  }
+
+  private void decryptV1(KmsPluginV1Proto.DecryptRequest r, StreamObserver<KmsPluginV1Proto.DecryptResponse> out) {
+    decrypts.incrementAndGet();
+    byte[] c = r.getCipher().toByteArray();
+    if (!"v1beta1".equals(r.getVersion()) || c.length < 28) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("bad v1beta1 request").asRuntimeException());
+      return;
+    }
+    try {
+      byte[] plain = gcm(Cipher.DECRYPT_MODE, java.util.Arrays.copyOf(c, 12), java.util.Arrays.copyOfRange(c, 12, c.length));
+      out.onNext(KmsPluginV1Proto.DecryptResponse.newBuilder().setPlain(ByteString.copyFrom(plain)).build());
+      out.onCompleted();
+    } catch (IllegalStateException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("not encrypted by this plugin").asRuntimeException());
     }
   }
 
@@ -148,9 +192,14 @@ public final class TestKmsPlugin implements AutoCloseable {
   }
 
   private static <Q extends Message, R extends Message> MethodDescriptor<Q, R> method(String name, Q request, R response) {
+    return method(SERVICE, name, request, response);
+  }
+
+  private static <Q extends Message, R extends Message> MethodDescriptor<Q, R> method(ServiceDescriptor service, String name,
+      Q request, R response) {
     return MethodDescriptor.<Q, R>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE.getFullName(), name))
+        .setFullMethodName(MethodDescriptor.generateFullMethodName(service.getFullName(), name))
         .setRequestMarshaller(ProtoUtils.marshaller(request))
         .setResponseMarshaller(ProtoUtils.marshaller(response))
         .build();
