@@ -14,6 +14,12 @@ final class SourceOptions {
       description = "The apiserver's --etcd-prefix (default ${DEFAULT-VALUE}).")
   String prefix;
 
+  /** The warning for a read that found no key under the prefix at all (not one the selection left out). */
+  static String emptyPrefixWarning(String source, String prefix, boolean allKeys) {
+    return "regshift: warning: " + source + " has no keys " + (allKeys ? "at all" : "under " + RegistryPrefix.keyBase(prefix)
+        + " (is --prefix right? OpenShift uses /kubernetes.io)");
+  }
+
   ReadView view() {
     if (revision < 0) {
       throw new UsageException("--revision must be a positive revision, not " + revision);

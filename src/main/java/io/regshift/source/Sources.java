@@ -1,18 +1,43 @@
 package io.regshift.source;
 
 import io.regshift.bolt.BoltException;
+import io.regshift.etcd.Endpoints;
 import io.regshift.etcd.EtcdDatabase;
 import io.regshift.etcd.MvccException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
-/** Opens a SOURCE argument: a database file path (live etcd and archives come with later issues). */
+/**
+ * Opens a SOURCE argument: {@code etcd://host:port,...} or {@code etcds://...} (a live cluster),
+ * or an etcd database file.
+ */
 public final class Sources {
   private Sources() {}
 
+  /** What opening a live source needs besides its endpoints: the connection flags and environment. */
+  @FunctionalInterface
+  public interface LiveAccess {
+    /** @param endpoints from the SOURCE; empty for a bare "etcd://" (then from --endpoints) */
+    LiveSource open(List<URI> endpoints, boolean tls);
+  }
+
+  /** A file source; a live one is refused (this command has no connection flags). */
   public static Source open(String spec) {
-    if (spec.startsWith("etcd://") || spec.startsWith("etcds://")) {
-      throw new SourceException(spec + ": live etcd sources are not supported yet");
+    return open(spec, null);
+  }
+
+  public static Source open(String spec, LiveAccess live) {
+    if (Endpoints.isLive(spec)) {
+      if (live == null) {
+        throw new SourceException(spec + ": this command reads files only, not a live etcd");
+      }
+      try {
+        return live.open(Endpoints.fromSource(spec), spec.startsWith("etcds://"));
+      } catch (IllegalArgumentException e) {
+        throw new SourceException(spec + ": " + e.getMessage());
+      }
     }
     Path path = Path.of(spec);
     if (!Files.exists(path)) {
