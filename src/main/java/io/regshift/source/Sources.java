@@ -4,6 +4,8 @@ import io.regshift.bolt.BoltException;
 import io.regshift.etcd.Endpoints;
 import io.regshift.etcd.EtcdDatabase;
 import io.regshift.etcd.MvccException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +13,7 @@ import java.util.List;
 
 /**
  * Opens a SOURCE argument: {@code etcd://host:port,...} or {@code etcds://...} (a live cluster),
- * or an etcd database file.
+ * a regshift archive ({@code .tar.gz}, {@code .tgz}, or any gzip file), or an etcd database file.
  */
 public final class Sources {
   private Sources() {}
@@ -44,15 +46,35 @@ public final class Sources {
       throw new SourceException(spec + ": no such file");
     }
     if (Files.isDirectory(path)) {
-      throw new SourceException(spec + ": is a directory, not an etcd database file");
+      throw new SourceException(spec + ": is a directory, not an etcd database file or archive");
     }
     if (!Files.isReadable(path)) {
       throw new SourceException(spec + ": permission denied");
+    }
+    if (isArchive(path)) {
+      return ArchiveSource.open(path);
     }
     try {
       return new SnapshotSource(EtcdDatabase.open(path));
     } catch (BoltException | MvccException e) {
       throw new SourceException(e.getMessage(), e);
+    }
+  }
+
+  /** A regshift archive is gzip: named so, or starting with gzip's magic bytes. */
+  public static boolean isArchive(Path path) {
+    String name = path.getFileName().toString();
+    if (name.endsWith(".tar.gz") || name.endsWith(".tgz")) {
+      return true;
+    }
+    if (!Files.isRegularFile(path)) {
+      return false; // a named pipe must not be read here
+    }
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] magic = in.readNBytes(2);
+      return magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
+    } catch (IOException e) {
+      return false;
     }
   }
 }
