@@ -11,7 +11,7 @@ import picocli.CommandLine;
  * units h, m, s, ms, us (or µs), ns.
  */
 final class GoDuration implements CommandLine.ITypeConverter<Duration> {
-  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(h|m|s|ms|us|µs|ns)");
+  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ms|us|µs|ns|h|m|s)");
 
   @Override
   public Duration convert(String value) {

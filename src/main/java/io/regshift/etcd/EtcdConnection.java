@@ -43,6 +43,10 @@ public final class EtcdConnection implements AutoCloseable {
         .connectTimeout(s.dialTimeout())
         // fail a request as soon as no endpoint can be reached, with the reason, instead of waiting for one
         .waitForReady(false)
+        // jetcd retries UNAVAILABLE (a leader change, say): briefly, and never past the dial timeout
+        .retryDelay(100)
+        .retryMaxDelay(1000)
+        .retryMaxAttempts(3)
         .retryMaxDuration(s.dialTimeout())
         .maxInboundMessageSize(MAX_RESPONSE_BYTES);
     ServerCertificateCheck serverCheck = null;
@@ -88,8 +92,7 @@ public final class EtcdConnection implements AutoCloseable {
    */
   public <T> T call(String what, Supplier<CompletableFuture<T>> request) {
     boolean first = !answered;
-    // a little more than the dial timeout, so that jetcd's own failure (with its cause) comes first
-    long millis = first ? settings.dialTimeout().toMillis() + 500 : settings.commandTimeout().toMillis();
+    long millis = (first ? settings.dialTimeout() : settings.commandTimeout()).toMillis();
     CompletableFuture<T> f = request.get();
     try {
       T result = f.get(millis, TimeUnit.MILLISECONDS);
