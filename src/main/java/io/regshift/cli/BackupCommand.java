@@ -77,8 +77,8 @@ final class BackupCommand implements Callable<Integer> {
       throw new UsageException(file + ": a .db backup is etcd's own snapshot of the whole keyspace at its newest"
           + " revision; -n, --kind, --all-keys and --revision apply to archives (.tar.gz)");
     }
-    try (Source src = source == null ? connection.openEndpoints(sourceOptions.prefix)
-        : connection.open(source, sourceOptions.prefix)) {
+    try (Source src = source == null ? connection.openEndpoints(sourceOptions.prefix())
+        : connection.open(source, sourceOptions.prefix())) {
       if (db) {
         if (!(src instanceof LiveSource live)) {
           throw new UsageException(file + ": a .db backup is a snapshot taken by a live etcd, and " + src.name()
@@ -141,7 +141,7 @@ final class BackupCommand implements Callable<Integer> {
 
   private int archiveOnce(Source src, Selection selection, ReadView view, ResourceCatalog catalog, PrintWriter err) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    String prefix = sourceOptions.prefix;
+    String prefix = sourceOptions.prefix();
     long revision = view.mode() == ReadView.Mode.AT ? view.revision() : src.headRevision();
     Progress progress = Progress.forTerminal(err, "backed up");
     if (src instanceof LiveSource live && selection.keepsEverything()) {

@@ -53,16 +53,16 @@ final class ExportCommand implements Callable<Integer> {
     Selection selection = selectionOptions.selection(catalog);
     Progress progress = Progress.forTerminal(err, "exported");
     ManifestTree tree = dir == null ? null : ManifestTree.create(dir, output == OutputFormat.json ? ".json" : ".yaml");
-    Writer out = dir == null ? stdout() : null;
+    java.io.OutputStream out = dir == null ? stdout() : null;
     Tally tally = new Tally();
     ValueCodec codec = ValueCodec.builtin();
     boolean ok = false;
     boolean emptyRange;
-    try (Source src = connection.open(source, sourceOptions.prefix);
-         SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selection, sourceOptions.prefix,
+    try (Source src = connection.open(source, sourceOptions.prefix());
+         SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selection, sourceOptions.prefix(),
              catalog, codec)) {
       // decoding and rendering run on every core; writing keeps key order
-      OrderedParallelMap.run(objects::nextEntry, e -> render(StoredObject.decode(e, sourceOptions.prefix, catalog, codec)),
+      OrderedParallelMap.run(objects::nextEntry, e -> render(StoredObject.decode(e, sourceOptions.prefix(), catalog, codec)),
           r -> write(r, tree, out, tally, err, progress));
       if (tree != null) {
         tree.commit();
@@ -79,7 +79,7 @@ final class ExportCommand implements Callable<Integer> {
       progress.done();
     }
     if (emptyRange) {
-      err.println(SourceOptions.emptyPrefixWarning(source, sourceOptions.prefix, selectionOptions.allKeys));
+      err.println(SourceOptions.emptyPrefixWarning(source, sourceOptions.prefix(), selectionOptions.allKeys));
     }
     err.println("regshift: exported " + tally.count + " objects" + (dir == null ? "" : " to " + dir)
         + (tally.failed == 0 ? "" : ", " + tally.failed + " could not be decoded")
@@ -93,8 +93,8 @@ final class ExportCommand implements Callable<Integer> {
     long skipped;
   }
 
-  /** An object and its text, made on a pool thread. */
-  private record Rendered(StoredObject object, String text) {}
+  /** An object and its text as UTF-8, made on a pool thread. */
+  private record Rendered(StoredObject object, byte[] text) {}
 
   private Rendered render(StoredObject o) {
     if (!o.value().ok()) {
@@ -106,10 +106,12 @@ final class ExportCommand implements Callable<Integer> {
     } else {
       text = output == OutputFormat.json ? Json.write(o.served()) + "\n" : Yaml.write(o.served());
     }
-    return new Rendered(o, text);
+    return new Rendered(o, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  private void write(Rendered r, ManifestTree tree, Writer out, Tally tally, PrintWriter err, Progress progress) {
+  private static final byte[] SEPARATOR = "---\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private void write(Rendered r, ManifestTree tree, java.io.OutputStream out, Tally tally, PrintWriter err, Progress progress) {
     StoredObject o = r.object();
     if (r.text() == null) {
       tally.failed++;
@@ -128,7 +130,7 @@ final class ExportCommand implements Callable<Integer> {
         tree.write(o.key().namespace(), o.key().groupResource(), o.key().name(), r.text());
       } else {
         if (output == OutputFormat.yaml && tally.count > 0) {
-          out.write("---\n");
+          out.write(SEPARATOR);
         }
         out.write(r.text());
       }
@@ -139,8 +141,28 @@ final class ExportCommand implements Callable<Integer> {
     progress.tick(tally.count, o.entry().value().length);
   }
 
-  private Writer stdout() {
-    // PrintWriter buffers and flushes only on println, so the stream is written in large blocks
-    return spec.commandLine().getOut();
+  /** Bytes to stdout in large blocks; a writer's chars re-encoded when a test captured stdout. */
+  private java.io.OutputStream stdout() {
+    PrintWriter pw = spec.commandLine().getOut();
+    java.io.OutputStream raw = Main.byteStdout(pw);
+    if (raw != null) {
+      return new java.io.BufferedOutputStream(raw, 1 << 20);
+    }
+    return new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        pw.write(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public void flush() {
+        pw.flush();
+      }
+    };
   }
 }

@@ -45,8 +45,8 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ResourceCatalog catalog = ResourceCatalog.builtin();
-    ObjectRef ref = ObjectRef.parse(object, namespace, sourceOptions.prefix, catalog);
-    try (Source src = connection.open(source, sourceOptions.prefix)) {
+    ObjectRef ref = ObjectRef.parse(object, namespace, sourceOptions.prefix(), catalog);
+    try (Source src = connection.open(source, sourceOptions.prefix())) {
       MvccEntry found = null;
       for (String key : ref.keys()) {
         try (EntryReader r = src.read(sourceOptions.view(), KeyRange.single(key), k -> true)) {
@@ -70,7 +70,7 @@ final class GetCommand implements Callable<Integer> {
         }
         return Main.OK;
       }
-      StoredObject o = StoredObject.decode(found, sourceOptions.prefix, catalog, ValueCodec.builtin());
+      StoredObject o = StoredObject.decode(found, sourceOptions.prefix(), catalog, ValueCodec.builtin());
       if (!o.value().ok()) {
         spec.commandLine().getErr().println("regshift: " + o.key().raw() + ": " + o.value().error());
       }

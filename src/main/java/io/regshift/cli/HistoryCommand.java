@@ -45,9 +45,7 @@ final class HistoryCommand implements Callable<Integer> {
   @Option(names = "--diff", description = "Print the field-level changes between consecutive revisions.")
   boolean diff;
 
-  @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "/registry",
-      description = "The apiserver's --etcd-prefix (default ${DEFAULT-VALUE}).")
-  String prefix;
+  @picocli.CommandLine.Mixin PrefixOption prefixOption;
 
   @Mixin ConnectionOptions connection;
 
@@ -56,13 +54,13 @@ final class HistoryCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ResourceCatalog catalog = ResourceCatalog.builtin();
     ValueCodec codec = ValueCodec.builtin();
-    ObjectRef ref = ObjectRef.parse(object, namespace, prefix, catalog);
+    ObjectRef ref = ObjectRef.parse(object, namespace, prefixOption.prefix, catalog);
     List<StoredObject> revisions = new ArrayList<>();
-    try (Source src = connection.open(source, prefix)) {
+    try (Source src = connection.open(source, prefixOption.prefix)) {
       for (String key : ref.keys()) {
         try (EntryReader r = src.read(ReadView.history(), KeyRange.single(key), k -> true)) {
           for (MvccEntry e = r.next(); e != null; e = r.next()) {
-            revisions.add(StoredObject.decode(e, prefix, catalog, codec));
+            revisions.add(StoredObject.decode(e, prefixOption.prefix, catalog, codec));
           }
         }
         if (!revisions.isEmpty()) {
@@ -92,7 +90,7 @@ final class HistoryCommand implements Callable<Integer> {
       } else if (diff) {
         List<TreeDiff.Change> changes = previous == null || previous.entry().deleted() || e.deleted()
             ? List.of() : TreeDiff.diff(previous.value().object(), o.value().object());
-        printDiff(out, e, event, changes);
+        printDiff(out, e, event, changes, first);
       } else {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("revision", e.modRevision());
@@ -115,7 +113,7 @@ final class HistoryCommand implements Callable<Integer> {
     return failed == 0 ? Main.OK : Main.SOME_FAILED;
   }
 
-  private void printDiff(PrintWriter out, MvccEntry e, String event, List<TreeDiff.Change> changes) {
+  private void printDiff(PrintWriter out, MvccEntry e, String event, List<TreeDiff.Change> changes, boolean first) {
     if (output == OutputFormat.json) {
       Map<String, Object> line = new LinkedHashMap<>();
       line.put("revision", e.modRevision());
@@ -133,8 +131,9 @@ final class HistoryCommand implements Callable<Integer> {
       out.print(Json.writeRecord(line, false) + "\n");
       return;
     }
-    out.print("revision " + e.modRevision() + ": " + event
-        + (e.deleted() ? "" : " (version " + e.version() + ")") + "\n");
+    String note = e.deleted() ? "" : " (version " + e.version()
+        + (first && e.version() > 1 ? "; its earlier revisions were compacted away" : "") + ")";
+    out.print("revision " + e.modRevision() + ": " + event + note + "\n");
     for (TreeDiff.Change c : changes) {
       switch (c.op()) {
         case ADDED -> out.print("  + " + c.path() + ": " + show(c.newValue()) + "\n");

@@ -64,8 +64,8 @@ final class LsCommand implements Callable<Integer> {
       default -> null;
     };
     boolean emptyRange;
-    try (Source src = connection.open(source, sourceOptions.prefix);
-         SelectedObjects objects = new SelectedObjects(src, view, selection, sourceOptions.prefix, catalog,
+    try (Source src = connection.open(source, sourceOptions.prefix());
+         SelectedObjects objects = new SelectedObjects(src, view, selection, sourceOptions.prefix(), catalog,
              ValueCodec.builtin())) {
       for (StoredObject o = objects.next(); o != null; o = objects.next()) {
         count++;
@@ -82,7 +82,7 @@ final class LsCommand implements Callable<Integer> {
       }
       emptyRange = objects.keysSeen() == 0;
     }
-    String warning = emptyRange ? SourceOptions.emptyPrefixWarning(source, sourceOptions.prefix, selectionOptions.allKeys) : null;
+    String warning = emptyRange ? SourceOptions.emptyPrefixWarning(source, sourceOptions.prefix(), selectionOptions.allKeys) : null;
     if (table != null) {
       table.finish(count == 0 ? (warning != null ? warning : "No objects found.") : null, err);
     } else if (warning != null) {

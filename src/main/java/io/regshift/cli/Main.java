@@ -49,9 +49,26 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
+  /** The writer {@link #main} wraps around System.out; commands that stream bytes bypass it. */
+  private static volatile java.io.PrintWriter processStdout;
+
+  /**
+   * The process's stdout as a byte stream when {@code out} is it (bulk output encodes text on
+   * worker threads and writes bytes), else null (tests capture a writer).
+   */
+  static java.io.OutputStream byteStdout(java.io.PrintWriter out) {
+    if (out != processStdout) {
+      return null;
+    }
+    out.flush();
+    return new java.io.FileOutputStream(java.io.FileDescriptor.out);
+  }
+
   /** Runs the command line and returns its exit code (tests call this). */
   public static int run(String... args) {
-    return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+    processStdout = out;
+    return run(out, new java.io.PrintWriter(System.err, true), args);
   }
 
   /** Runs the command line with the given stdout and stderr. */

@@ -10,9 +10,11 @@ final class SourceOptions {
       description = "Read the state as of revision R (default: the latest).")
   long revision;
 
-  @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = RegistryPrefix.DEFAULT,
-      description = "The apiserver's --etcd-prefix (default ${DEFAULT-VALUE}).")
-  String prefix;
+  @picocli.CommandLine.Mixin PrefixOption prefixOption;
+
+  String prefix() {
+    return prefixOption.prefix;
+  }
 
   /** The warning for a read that found no key under the prefix at all (not one the selection left out). */
   static String emptyPrefixWarning(String source, String prefix, boolean allKeys) {

@@ -47,9 +47,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot file, member snap/db, or regshift archive (.tar.gz).")
   Path source;
 
-  @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "/registry",
-      description = "The apiserver's --etcd-prefix (default ${DEFAULT-VALUE}).")
-  String prefix;
+  @picocli.CommandLine.Mixin PrefixOption prefixOption;
 
   private final List<String> problems = new ArrayList<>();
 
@@ -113,7 +111,7 @@ final class VerifyCommand implements Callable<Integer> {
       return;
     }
     ValueCodec codec = ValueCodec.builtin();
-    byte[] base = RegistryPrefix.keyBase(prefix).getBytes(StandardCharsets.UTF_8);
+    byte[] base = RegistryPrefix.keyBase(prefixOption.prefix).getBytes(StandardCharsets.UTF_8);
     KeyValueFields f = new KeyValueFields();
     Cursor c = file.bucket("key").cursor();
     long revisions = 0;
@@ -159,7 +157,7 @@ final class VerifyCommand implements Callable<Integer> {
   /** Reads every entry: the reader checks each value's SHA-256, the order, the count and the manifest's checksum. */
   private void checkArchive(List<String> notes) {
     ValueCodec codec = ValueCodec.builtin();
-    byte[] base = RegistryPrefix.keyBase(prefix).getBytes(StandardCharsets.UTF_8);
+    byte[] base = RegistryPrefix.keyBase(prefixOption.prefix).getBytes(StandardCharsets.UTF_8);
     long entries = 0;
     long decoded = 0;
     long encrypted = 0;

@@ -2,7 +2,6 @@ package io.regshift.sink;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -52,11 +51,11 @@ public final class ManifestTree {
     }
   }
 
-  public void write(String namespace, String resource, String name, String text) {
+  public void write(String namespace, String resource, String name, byte[] text) {
     Path file = staging.resolve(namespace == null ? CLUSTER : namespace).resolve(resource).resolve(safe(name) + extension);
     try {
       Files.createDirectories(file.getParent());
-      Files.writeString(file, text, StandardCharsets.UTF_8);
+      Files.write(file, text);
     } catch (IOException e) {
       throw new SinkException(file + ": cannot write: " + e.getMessage(), e);
     }

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * memory stays bounded whatever the length of the stream.
  */
 public final class OrderedParallelMap {
-  private static final int BATCH = 256;
+  private static final int BATCH = 32;
 
   private OrderedParallelMap() {}
 

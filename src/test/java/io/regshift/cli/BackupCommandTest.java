@@ -54,23 +54,23 @@ class BackupCommandTest {
   @Test
   void anArchiveReadsAsTheLiveEtcdItWasTakenFrom() throws Exception {
     Path archive = tmp.resolve("cluster.tar.gz");
-    Cli b = Cli.run("backup", live, "-f", archive.toString());
+    CliRun b = CliRun.of("backup", live, "-f", archive.toString());
     assertEquals(0, b.code(), b.show());
     Map<?, ?> m = manifest(archive);
     assertEquals(String.format("regshift: backed up 52 keys (%s of values) at revision %d from %s to %s%n",
         StatsCommand.bytes((Long) m.get("bytes")), head, live, archive), b.err());
     for (String[] command : List.of(new String[] {"ls", "-o", "json"}, new String[] {"ls", "-o", "wide"},
         new String[] {"export"}, new String[] {"export", "-n", "shop", "--kind", "deploy,cm", "-o", "json"})) {
-      Cli fromLive = Cli.run(with(command, live));
-      Cli fromArchive = Cli.run(with(command, archive.toString()));
+      CliRun fromLive = CliRun.of(with(command, live));
+      CliRun fromArchive = CliRun.of(with(command, archive.toString()));
       assertEquals(0, fromArchive.code(), fromArchive.show());
       assertEquals(fromLive.out(), fromArchive.out(), String.join(" ", command));
     }
-    assertEquals(Cli.run("get", live, "secret/token-2", "-n", "kube-system", "-o", "yaml").out(),
-        Cli.run("get", archive.toString(), "secret/token-2", "-n", "kube-system", "-o", "yaml").out());
-    assertEquals(Cli.run("ls", live, "--revision", Long.toString(head), "-o", "name").out(),
-        Cli.run("ls", archive.toString(), "--revision", Long.toString(head), "-o", "name").out());
-    Cli older = Cli.run("ls", archive.toString(), "--revision", Long.toString(head - 1));
+    assertEquals(CliRun.of("get", live, "secret/token-2", "-n", "kube-system", "-o", "yaml").out(),
+        CliRun.of("get", archive.toString(), "secret/token-2", "-n", "kube-system", "-o", "yaml").out());
+    assertEquals(CliRun.of("ls", live, "--revision", Long.toString(head), "-o", "name").out(),
+        CliRun.of("ls", archive.toString(), "--revision", Long.toString(head), "-o", "name").out());
+    CliRun older = CliRun.of("ls", archive.toString(), "--revision", Long.toString(head - 1));
     assertEquals(2, older.code());
     assertEquals("regshift: " + archive + ": an archive holds revision " + head + " only, not " + (head - 1) + "\n", older.err());
 
@@ -108,12 +108,12 @@ class BackupCommandTest {
     });
     writer.start();
     Path archive = tmp.resolve("busy.tar.gz");
-    Cli b;
+    CliRun b;
     try {
       while (written.get() < 5) {
         Thread.sleep(5);
       }
-      b = Cli.run("backup", live, "-f", archive.toString(), "--page-size", "2");
+      b = CliRun.of("backup", live, "-f", archive.toString(), "--page-size", "2");
     } finally {
       stop.set(true);
       writer.join();
@@ -124,7 +124,7 @@ class BackupCommandTest {
     // etcdctl's own view at the manifest's revision is exactly what the archive holds
     String atRevision = new Etcdctl(etcd.endpoint()).run("get", "--prefix", "--keys-only", "--rev=" + revision, "/registry/");
     List<String> expected = atRevision.lines().filter(l -> !l.isEmpty()).toList();
-    Cli ls = Cli.run("ls", archive.toString(), "-o", "json");
+    CliRun ls = CliRun.of("ls", archive.toString(), "-o", "json");
     List<Map<?, ?>> lines = ls.out().lines().<Map<?, ?>>map(l -> (Map<?, ?>) Json.parse(l)).toList();
     assertEquals(expected, lines.stream().map(l -> l.get("key")).toList());
     assertTrue(lines.stream().allMatch(l -> (Long) l.get("modRevision") <= revision), "nothing newer than the revision");
@@ -135,7 +135,7 @@ class BackupCommandTest {
   @Test
   void aDbBackupIsEtcdsOwnSnapshotWithItsChecksum() throws Exception {
     Path db = tmp.resolve("etcd.db");
-    Cli b = Cli.run("backup", "--endpoints", etcd.endpoint(), "-f", db.toString());
+    CliRun b = CliRun.of("backup", "--endpoints", etcd.endpoint(), "-f", db.toString());
     assertEquals(0, b.code(), b.show());
     assertTrue(b.err().startsWith("regshift: saved etcd's snapshot of " + live + " at revision " + head + " (53 keys, "), b.err());
     assertTrue(b.err().matches("(?s).* to " + java.util.regex.Pattern.quote(db.toString()) + "; sha256 [0-9a-f]{16}… verified\n"), b.err());
@@ -149,27 +149,27 @@ class BackupCommandTest {
     String status = new Etcdctl(etcd.endpoint()).run("snapshot", "status", db.toString(), "-w", "json");
     Map<?, ?> s = (Map<?, ?>) Json.parse(status);
     assertEquals(head, s.get("revision"));
-    Cli verify = Cli.run("verify", db.toString());
+    CliRun verify = CliRun.of("verify", db.toString());
     assertEquals(0, verify.code(), verify.show());
     assertTrue(verify.out().contains("sha256 trailer ok"), verify.out());
-    assertEquals(Cli.run("ls", live, "-o", "json").out(), Cli.run("ls", db.toString(), "-o", "json").out());
+    assertEquals(CliRun.of("ls", live, "-o", "json").out(), CliRun.of("ls", db.toString(), "-o", "json").out());
   }
 
   @Test
   void aDbBackupTakesNoSelectionAndComesFromALiveEtcdOnly() throws Exception {
-    Cli kind = Cli.run("backup", live, "-f", tmp.resolve("x.db").toString(), "--kind", "deploy");
+    CliRun kind = CliRun.of("backup", live, "-f", tmp.resolve("x.db").toString(), "--kind", "deploy");
     assertEquals(2, kind.code());
     assertEquals(1, kind.err().lines().count(), kind.err());
     assertTrue(kind.err().contains("-n, --kind, --all-keys and --revision apply to archives (.tar.gz)"), kind.err());
     Path snapshot = tmp.resolve("s.db");
     new Etcdctl(etcd.endpoint()).run("snapshot", "save", snapshot.toString());
-    Cli file = Cli.run("backup", snapshot.toString(), "-f", tmp.resolve("copy.db").toString());
+    CliRun file = CliRun.of("backup", snapshot.toString(), "-f", tmp.resolve("copy.db").toString());
     assertEquals(2, file.code());
     assertTrue(file.err().contains("is a file; copy it, or back it up to an archive"), file.err());
-    Cli name = Cli.run("backup", live, "-f", tmp.resolve("backup.zip").toString());
+    CliRun name = CliRun.of("backup", live, "-f", tmp.resolve("backup.zip").toString());
     assertEquals(2, name.code());
     assertTrue(name.err().contains("name the backup FILE.db (etcd snapshot) or FILE.tar.gz / FILE.tgz (archive)"), name.err());
-    Cli none = Cli.run("backup", "-f", tmp.resolve("x.tar.gz").toString());
+    CliRun none = CliRun.of("backup", "-f", tmp.resolve("x.tar.gz").toString());
     assertEquals(2, none.code());
     assertTrue(none.err().startsWith("regshift: no SOURCE"), none.err());
   }
@@ -179,23 +179,23 @@ class BackupCommandTest {
     Path snapshot = tmp.resolve("s.db");
     new Etcdctl(etcd.endpoint()).run("snapshot", "save", snapshot.toString());
     Path archive = tmp.resolve("shop.tgz");
-    Cli b = Cli.run("backup", snapshot.toString(), "-f", archive.toString(), "-n", "shop");
+    CliRun b = CliRun.of("backup", snapshot.toString(), "-f", archive.toString(), "-n", "shop");
     assertEquals(0, b.code(), b.show());
     Map<?, ?> m = manifest(archive);
     assertEquals(Map.of("namespaces", List.of("shop"), "kinds", List.of(), "allKeys", false), m.get("selection"));
     assertEquals(null, m.get("clusterId"), "a database file does not record the cluster id");
     assertEquals(1, ((List<?>) m.get("members")).size(), "but it records the members");
-    assertEquals(Cli.run("ls", live, "-n", "shop", "-o", "json").out(), Cli.run("ls", archive.toString(), "-o", "json").out());
+    assertEquals(CliRun.of("ls", live, "-n", "shop", "-o", "json").out(), CliRun.of("ls", archive.toString(), "-o", "json").out());
     Path again = tmp.resolve("again.tar.gz");
-    assertEquals(0, Cli.run("backup", archive.toString(), "-f", again.toString(), "--kind", "deploy").code());
-    assertEquals(Cli.run("ls", live, "-n", "shop", "--kind", "deploy", "-o", "name").out(),
-        Cli.run("ls", again.toString(), "-o", "name").out(), "an archive backs up to an archive");
+    assertEquals(0, CliRun.of("backup", archive.toString(), "-f", again.toString(), "--kind", "deploy").code());
+    assertEquals(CliRun.of("ls", live, "-n", "shop", "--kind", "deploy", "-o", "name").out(),
+        CliRun.of("ls", again.toString(), "-o", "name").out(), "an archive backs up to an archive");
   }
 
   @Test
   void gnuTarListsAndExtractsTheArchive() throws Exception {
     Path archive = tmp.resolve("cluster.tar.gz");
-    assertEquals(0, Cli.run("backup", live, "-f", archive.toString(), "--all-keys").code());
+    assertEquals(0, CliRun.of("backup", live, "-f", archive.toString(), "--all-keys").code());
     Process list = new ProcessBuilder("tar", "tzf", archive.toString()).start();
     List<String> names = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
     assertEquals(0, list.waitFor());
@@ -214,28 +214,28 @@ class BackupCommandTest {
   @Test
   void aDamagedOrTruncatedArchiveIsOneLineNamingTheEntry() throws Exception {
     Path archive = tmp.resolve("cluster.tar.gz");
-    assertEquals(0, Cli.run("backup", live, "-f", archive.toString()).code());
+    assertEquals(0, CliRun.of("backup", live, "-f", archive.toString()).code());
     Path damaged = tmp.resolve("damaged.tar.gz");
     rewrite(archive, damaged, "keys/registry/secrets/shop/token-1", false);
-    Cli ls = Cli.run("ls", damaged.toString());
+    CliRun ls = CliRun.of("ls", damaged.toString());
     assertEquals(2, ls.code(), ls.show());
     assertEquals("regshift: " + damaged + ": entry \"keys/registry/secrets/shop/token-1\": the value does not match its"
         + " SHA-256 (damaged)\n", ls.err());
     Path dropped = tmp.resolve("dropped.tar.gz");
     rewrite(archive, dropped, "keys/registry/secrets/shop/token-1", true);
-    Cli dls = Cli.run("ls", dropped.toString(), "-o", "name");
+    CliRun dls = CliRun.of("ls", dropped.toString(), "-o", "name");
     assertEquals(2, dls.code(), dls.show());
     assertTrue(dls.err().endsWith(": holds 51 entries, its manifest says 52 (entries lost or added)\n"), dls.err());
     byte[] bytes = Files.readAllBytes(archive);
     Path cut = Files.write(tmp.resolve("cut.tar.gz"), java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3));
-    Cli c = Cli.run("export", cut.toString());
+    CliRun c = CliRun.of("export", cut.toString());
     assertEquals(2, c.code(), c.show());
     assertEquals(1, c.err().lines().filter(l -> l.startsWith("regshift: " + cut)).count(), c.err());
     assertTrue(c.err().contains("truncated"), c.err());
-    Cli v = Cli.run("verify", damaged.toString());
+    CliRun v = CliRun.of("verify", damaged.toString());
     assertEquals(1, v.code(), v.show());
     assertTrue(v.out().contains("keys/registry/secrets/shop/token-1"), v.out());
-    Cli good = Cli.run("verify", archive.toString());
+    CliRun good = CliRun.of("verify", archive.toString());
     assertEquals(0, good.code(), good.show());
     assertTrue(good.out().startsWith(archive + ": sound: 52 entries"), good.out());
   }
@@ -250,8 +250,8 @@ class BackupCommandTest {
       for (boolean retry : new boolean[] {false, true}) {
         Path archive = tmp.resolve("retry-" + retry + ".tar.gz");
         Thread compactor = compactOnceTheBackupRuns(kv, archive);
-        Cli b = retry ? Cli.run("backup", live, "-f", archive.toString(), "--page-size", "1", "--retry-on-compaction")
-            : Cli.run("backup", live, "-f", archive.toString(), "--page-size", "1");
+        CliRun b = retry ? CliRun.of("backup", live, "-f", archive.toString(), "--page-size", "1", "--retry-on-compaction")
+            : CliRun.of("backup", live, "-f", archive.toString(), "--page-size", "1");
         compactor.join();
         if (retry) {
           assertEquals(0, b.code(), b.show());

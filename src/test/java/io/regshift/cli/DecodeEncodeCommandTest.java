@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.regshift.kube.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,18 +18,13 @@ class DecodeEncodeCommandTest {
   private static final Path DEMO = Path.of("test-data", "demo", "nginx-deployment.etcd");
   @TempDir Path tmp;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void decodesTheDemoValueAsEtcdctlPrintsIt() {
-    Run r = run("decode", DEMO.toString());
+    CliRun r = run("decode", DEMO.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"), r.out());
     assertTrue(r.out().contains("      maxSurge: 25%\n      maxUnavailable: 1\n"), r.out());
@@ -40,7 +33,7 @@ class DecodeEncodeCommandTest {
   @Test
   void jsonLinesKeepArgumentOrderAndReportFailuresInline() throws Exception {
     Path garbage = Files.write(tmp.resolve("garbage.bin"), new byte[] {1, 2, 3});
-    Run r = run("decode", "-o", "json", garbage.toString(), DEMO.toString());
+    CliRun r = run("decode", "-o", "json", garbage.toString(), DEMO.toString());
     assertEquals(1, r.code()); // some failed, others printed
     List<String> lines = r.out().lines().toList();
     assertEquals(2, lines.size());
@@ -53,7 +46,7 @@ class DecodeEncodeCommandTest {
 
   @Test
   void missingFileIsOneLineAndExitTwoWithoutStackTrace() {
-    Run r = run("decode", "no/such/file.pb");
+    CliRun r = run("decode", "no/such/file.pb");
     assertEquals(2, r.code());
     assertEquals("regshift: no/such/file.pb: no such file\n", r.err());
     assertFalse(r.err().contains("Exception"));
@@ -61,7 +54,7 @@ class DecodeEncodeCommandTest {
 
   @Test
   void debugShowsTheStackTrace() {
-    Run r = run("decode", "--debug", "no/such/file.pb");
+    CliRun r = run("decode", "--debug", "no/such/file.pb");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("UsageException"), r.err());
   }
@@ -69,7 +62,7 @@ class DecodeEncodeCommandTest {
   @Test
   void encodeWritesTheStoredBytesThroughATempFile() throws Exception {
     Path out = tmp.resolve("nginx.pb");
-    Run r = run("encode", Path.of("test-data", "demo", "nginx-deployment.yaml").toString(), "-f", out.toString());
+    CliRun r = run("encode", Path.of("test-data", "demo", "nginx-deployment.yaml").toString(), "-f", out.toString());
     assertEquals(0, r.code(), r.err());
     byte[] demo = Files.readAllBytes(DEMO);
     byte[] stored = java.util.Arrays.copyOfRange(demo, "/registry/deployments/web/nginx\n".length(), demo.length - 1);
@@ -82,14 +75,14 @@ class DecodeEncodeCommandTest {
   @Test
   void encodeNamesTheFieldTheSchemaLacks() throws Exception {
     Path bad = Files.writeString(tmp.resolve("bad.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: b}\nsped: 1\n");
-    Run r = run("encode", bad.toString());
+    CliRun r = run("encode", bad.toString());
     assertEquals(2, r.code());
     assertEquals("regshift: ConfigMap x: sped: no such field in k8s.io.api.core.v1.ConfigMap\n", r.err());
   }
 
   @Test
   void kindsListsRemovedApiVersionsWithTheirKeys() {
-    Run r = run("kinds");
+    CliRun r = run("kinds");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().lines().anyMatch(l -> l.matches("extensions/v1beta1\\s+Deployment\\s+deployments\\.apps\\s+Namespaced\\s+/registry/deployments/<namespace>/<name>\\s+apps/v1")), r.out());
     assertTrue(r.out().lines().anyMatch(l -> l.matches("policy/v1beta1\\s+PodSecurityPolicy\\s+.*/registry/podsecuritypolicy/<name>.*")), r.out());

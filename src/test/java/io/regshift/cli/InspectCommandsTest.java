@@ -13,8 +13,6 @@ import io.regshift.kube.ValueCodec;
 import io.regshift.kube.Yaml;
 import io.regshift.testing.EtcdServer;
 import io.regshift.testing.Etcdctl;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,11 +113,11 @@ class InspectCommandsTest {
 
   @Test
   void lsJsonHasExactlyTheDocumentedFields() {
-    Run r = run("ls", snapshot.toString(), "-o", "json");
-    assertEquals(1, r.code, "the broken secret makes the exit code 1: " + r.err);
-    List<Map<?, ?>> lines = r.out.lines().<Map<?, ?>>map(l -> (Map<?, ?>) Json.parse(l)).toList();
-    assertEquals(6, lines.size(), r.out);
-    assertTrue(r.out.startsWith("{\"key\":\"/registry/configmaps/shop/settings\",\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","), r.out);
+    CliRun r = run("ls", snapshot.toString(), "-o", "json");
+    assertEquals(1, r.code(), "the broken secret makes the exit code 1: " + r.err());
+    List<Map<?, ?>> lines = r.out().lines().<Map<?, ?>>map(l -> (Map<?, ?>) Json.parse(l)).toList();
+    assertEquals(6, lines.size(), r.out());
+    assertTrue(r.out().startsWith("{\"key\":\"/registry/configmaps/shop/settings\",\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","), r.out());
     assertEquals(List.of("key", "apiVersion", "kind", "group", "resource", "namespace", "name", "createRevision",
         "modRevision", "version", "lease", "size", "encoding", "error"), new ArrayList<>(lines.get(0).keySet()));
     Map<?, ?> deploy = lines.stream().filter(l -> "web".equals(l.get("name"))).findFirst().orElseThrow();
@@ -138,71 +136,71 @@ class InspectCommandsTest {
     assertEquals("stable.example.com", cr.get("group"));
     Map<?, ?> broken = lines.stream().filter(l -> "broken".equals(l.get("name"))).findFirst().orElseThrow();
     assertTrue(broken.get("error") instanceof String, "a value that does not decode is listed with its error");
-    assertTrue(r.err.contains("1 of 6 values could not be decoded"), r.err);
+    assertTrue(r.err().contains("1 of 6 values could not be decoded"), r.err());
   }
 
   @Test
   void lsFiltersByNamespaceKindAndRevisionAndShowsOutsideKeysOnRequest() {
-    Run byKind = run("ls", snapshot.toString(), "--kind", "cm", "-o", "name");
-    assertEquals("configmap/settings\n", byKind.out);
-    Run before = run("ls", snapshot.toString(), "--kind", "configmaps", "--revision", Long.toString(deployCreated + 2), "-o", "name");
-    assertEquals("configmap/old\nconfigmap/settings\n", before.out, "the deleted configmap still exists at that revision");
-    Run ns = run("ls", snapshot.toString(), "-n", "default", "-o", "name");
-    assertEquals("", ns.out, "default holds no namespaced object; the namespace object itself is cluster-scoped");
-    Run all = run("ls", snapshot.toString(), "--all-keys", "-o", "name");
-    assertTrue(all.out.contains("compact_rev_key\n"), all.out);
-    assertFalse(run("ls", snapshot.toString(), "-o", "name").out.contains("compact_rev_key"));
-    Run crs = run("ls", snapshot.toString(), "--kind", "crontabs.stable.example.com", "-o", "name");
-    assertEquals("crontab.stable.example.com/nightly\n", crs.out);
+    CliRun byKind = run("ls", snapshot.toString(), "--kind", "cm", "-o", "name");
+    assertEquals("configmap/settings\n", byKind.out());
+    CliRun before = run("ls", snapshot.toString(), "--kind", "configmaps", "--revision", Long.toString(deployCreated + 2), "-o", "name");
+    assertEquals("configmap/old\nconfigmap/settings\n", before.out(), "the deleted configmap still exists at that revision");
+    CliRun ns = run("ls", snapshot.toString(), "-n", "default", "-o", "name");
+    assertEquals("", ns.out(), "default holds no namespaced object; the namespace object itself is cluster-scoped");
+    CliRun all = run("ls", snapshot.toString(), "--all-keys", "-o", "name");
+    assertTrue(all.out().contains("compact_rev_key\n"), all.out());
+    assertFalse(run("ls", snapshot.toString(), "-o", "name").out().contains("compact_rev_key"));
+    CliRun crs = run("ls", snapshot.toString(), "--kind", "crontabs.stable.example.com", "-o", "name");
+    assertEquals("crontab.stable.example.com/nightly\n", crs.out());
   }
 
   @Test
   void lsDeletedListsWhatIsGoneButStillInHistory() {
-    Run r = run("ls", snapshot.toString(), "--deleted");
-    assertEquals(0, r.code, r.err);
-    assertTrue(r.out.startsWith("NAMESPACE"), r.out);
-    assertTrue(r.out.contains("configmaps") && r.out.contains("old"), r.out);
-    assertEquals(2, r.out.lines().count(), r.out);
+    CliRun r = run("ls", snapshot.toString(), "--deleted");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("NAMESPACE"), r.out());
+    assertTrue(r.out().contains("configmaps") && r.out().contains("old"), r.out());
+    assertEquals(2, r.out().lines().count(), r.out());
   }
 
   @Test
   void getShowsTheObjectWithItsModRevisionAsResourceVersion() {
-    Run r = run("get", snapshot.toString(), "deploy/web", "-n", "shop", "-o", "json");
-    assertEquals(0, r.code, r.err);
-    Map<?, ?> obj = (Map<?, ?>) Json.parse(r.out);
+    CliRun r = run("get", snapshot.toString(), "deploy/web", "-n", "shop", "-o", "json");
+    assertEquals(0, r.code(), r.err());
+    Map<?, ?> obj = (Map<?, ?>) Json.parse(r.out());
     Map<?, ?> meta = (Map<?, ?>) obj.get("metadata");
     assertEquals(Long.toString(deployScaled), meta.get("resourceVersion"));
     assertEquals(3L, ((Map<?, ?>) obj.get("spec")).get("replicas"));
-    Run old = run("get", snapshot.toString(), "/registry/deployments/shop/web", "--revision", Long.toString(deployCreated));
-    assertTrue(old.out.contains("replicas: 2\n"), old.out);
-    assertTrue(old.out.contains("resourceVersion: \"" + deployCreated + "\"\n"), old.out);
+    CliRun old = run("get", snapshot.toString(), "/registry/deployments/shop/web", "--revision", Long.toString(deployCreated));
+    assertTrue(old.out().contains("replicas: 2\n"), old.out());
+    assertTrue(old.out().contains("resourceVersion: \"" + deployCreated + "\"\n"), old.out());
   }
 
   @Test
   void getOfAMissingObjectSaysSoInOneLine() {
-    Run r = run("get", snapshot.toString(), "cm/nope", "-n", "shop");
-    assertEquals(1, r.code);
-    assertEquals("regshift: " + snapshot + ": configmaps \"nope\" in namespace \"shop\" not found\n", r.err);
+    CliRun r = run("get", snapshot.toString(), "cm/nope", "-n", "shop");
+    assertEquals(1, r.code());
+    assertEquals("regshift: " + snapshot + ": configmaps \"nope\" in namespace \"shop\" not found\n", r.err());
   }
 
   @Test
   void exportYamlStreamsEveryDecodableObjectAndReportsTheOthers() {
-    Run r = run("export", snapshot.toString());
-    assertEquals(1, r.code);
-    List<Map<String, Object>> docs = ManifestReader.read(r.out);
+    CliRun r = run("export", snapshot.toString());
+    assertEquals(1, r.code());
+    List<Map<String, Object>> docs = ManifestReader.read(r.out());
     assertEquals(5, docs.size());
-    assertTrue(r.err.contains("/registry/secrets/shop/broken"), r.err);
-    assertTrue(r.err.contains("exported 5 objects, 1 could not be decoded"), r.err);
-    Run strict = run("export", snapshot.toString(), "--strict", "-n", "shop", "--kind", "secrets");
-    assertEquals(1, strict.code);
-    assertTrue(strict.err.contains("--strict"), strict.err);
+    assertTrue(r.err().contains("/registry/secrets/shop/broken"), r.err());
+    assertTrue(r.err().contains("exported 5 objects, 1 could not be decoded"), r.err());
+    CliRun strict = run("export", snapshot.toString(), "--strict", "-n", "shop", "--kind", "secrets");
+    assertEquals(1, strict.code());
+    assertTrue(strict.err().contains("--strict"), strict.err());
   }
 
   @Test
   void exportDirWritesTheTreeAndNeverIntoANonEmptyDirectory() throws Exception {
     Path dir = tmp.resolve("out-" + System.nanoTime());
-    Run r = run("export", snapshot.toString(), "--dir", dir.toString(), "--kind", "deploy,ns,crontabs.stable.example.com");
-    assertEquals(0, r.code, r.err);
+    CliRun r = run("export", snapshot.toString(), "--dir", dir.toString(), "--kind", "deploy,ns,crontabs.stable.example.com");
+    assertEquals(0, r.code(), r.err());
     assertTrue(Files.isRegularFile(dir.resolve("shop/deployments.apps/web.yaml")));
     assertTrue(Files.isRegularFile(dir.resolve("_cluster/namespaces/shop.yaml")));
     assertTrue(Files.isRegularFile(dir.resolve("shop/crontabs.stable.example.com/nightly.yaml")));
@@ -211,30 +209,30 @@ class InspectCommandsTest {
     try (var s = Files.list(dir.getParent())) {
       assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".regshift-")), "no staging directory left");
     }
-    Run again = run("export", snapshot.toString(), "--dir", dir.toString());
-    assertEquals(2, again.code);
-    assertTrue(again.err.contains("exists and is not empty"), again.err);
+    CliRun again = run("export", snapshot.toString(), "--dir", dir.toString());
+    assertEquals(2, again.code());
+    assertTrue(again.err().contains("exists and is not empty"), again.err());
   }
 
   @Test
   void historyListsRevisionsAndDiffsTheChangedFields() {
-    Run t = run("history", snapshot.toString(), "deploy/web", "-n", "shop");
-    assertEquals(0, t.code, t.err);
-    assertEquals(3, t.out.lines().count(), t.out);
-    Run d = run("history", snapshot.toString(), "deploy/web", "-n", "shop", "--diff");
-    assertTrue(d.out.contains("revision " + deployScaled + ": update (version 2)\n"), d.out);
-    assertTrue(d.out.contains("  ~ spec.replicas: 2 -> 3\n"), d.out);
-    assertTrue(d.out.contains("  ~ metadata.generation: 1 -> 2\n"), d.out);
-    Run gone = run("history", snapshot.toString(), "cm/old", "-n", "shop", "-o", "json");
-    List<Map<?, ?>> lines = gone.out.lines().<Map<?, ?>>map(l -> (Map<?, ?>) Json.parse(l)).toList();
+    CliRun t = run("history", snapshot.toString(), "deploy/web", "-n", "shop");
+    assertEquals(0, t.code(), t.err());
+    assertEquals(3, t.out().lines().count(), t.out());
+    CliRun d = run("history", snapshot.toString(), "deploy/web", "-n", "shop", "--diff");
+    assertTrue(d.out().contains("revision " + deployScaled + ": update (version 2)\n"), d.out());
+    assertTrue(d.out().contains("  ~ spec.replicas: 2 -> 3\n"), d.out());
+    assertTrue(d.out().contains("  ~ metadata.generation: 1 -> 2\n"), d.out());
+    CliRun gone = run("history", snapshot.toString(), "cm/old", "-n", "shop", "-o", "json");
+    List<Map<?, ?>> lines = gone.out().lines().<Map<?, ?>>map(l -> (Map<?, ?>) Json.parse(l)).toList();
     assertEquals(List.of("create", "delete"), lines.stream().map(l -> l.get("event")).toList());
   }
 
   @Test
   void statsReportsStatusAndPerResourceCounts() {
-    Run r = run("stats", snapshot.toString(), "-o", "json");
-    assertEquals(0, r.code, r.err);
-    Map<?, ?> s = (Map<?, ?>) Json.parse(r.out);
+    CliRun r = run("stats", snapshot.toString(), "-o", "json");
+    assertEquals(0, r.code(), r.err());
+    Map<?, ?> s = (Map<?, ?>) Json.parse(r.out());
     assertEquals(head, s.get("revision"));
     for (String f : List.of("hash", "compactRevision", "totalKeys", "totalSize", "resources")) {
       assertTrue(s.containsKey(f), f);
@@ -244,34 +242,29 @@ class InspectCommandsTest {
     assertEquals(1L, cms.get("objects"));
     assertEquals(2L, cms.get("revisions"));
     assertEquals(1L, cms.get("tombstones"));
-    Run table = run("stats", snapshot.toString());
-    assertTrue(table.out.contains("deployments.apps"), table.out);
+    CliRun table = run("stats", snapshot.toString());
+    assertTrue(table.out().contains("deployments.apps"), table.out());
   }
 
   @Test
   void verifyPassesASoundSnapshotAndFailsATruncatedOne() throws Exception {
-    Run ok = run("verify", snapshot.toString());
-    assertEquals(1, ok.code, "the broken secret value is a problem: " + ok.out);
-    assertTrue(ok.out.contains("/registry/secrets/shop/broken"), ok.out);
+    CliRun ok = run("verify", snapshot.toString());
+    assertEquals(1, ok.code(), "the broken secret value is a problem: " + ok.out());
+    assertTrue(ok.out().contains("/registry/secrets/shop/broken"), ok.out());
     byte[] bytes = Files.readAllBytes(snapshot);
     Path cut = Files.write(tmp.resolve("cut.db"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    Run bad = run("verify", cut.toString());
-    assertEquals(1, bad.code);
-    assertFalse(bad.out.isEmpty());
-    bad.out.lines().forEach(l -> assertTrue(l.startsWith(cut.toString() + ": "), l));
-    Run ls = run("ls", cut.toString());
-    assertEquals(2, ls.code);
-    assertTrue(ls.err.startsWith("regshift: " + cut), ls.err);
-    assertEquals(1, ls.err.lines().count(), ls.err);
+    CliRun bad = run("verify", cut.toString());
+    assertEquals(1, bad.code());
+    assertFalse(bad.out().isEmpty());
+    bad.out().lines().forEach(l -> assertTrue(l.startsWith(cut.toString() + ": "), l));
+    CliRun ls = run("ls", cut.toString());
+    assertEquals(2, ls.code());
+    assertTrue(ls.err().startsWith("regshift: " + cut), ls.err());
+    assertEquals(1, ls.err().lines().count(), ls.err());
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static byte[] encode(String yaml) {

@@ -36,11 +36,11 @@ class LiveAuthCommandsTest {
   @Test
   void theRightPasswordInEveryFormReads() {
     for (String[] credentials : new String[][] {{"--user", "root:s3cret"}, {"--user", "root", "--password", "s3cret"}}) {
-      Cli r = Cli.run(concat(new String[] {"ls", source, "--all-keys", "-o", "name"}, credentials));
+      CliRun r = CliRun.of(concat(new String[] {"ls", source, "--all-keys", "-o", "name"}, credentials));
       assertEquals(0, r.code(), r.show());
       assertTrue(r.out().contains("/other/thing"), r.out());
     }
-    Cli env = Cli.run(Map.of("ETCDCTL_USER", "root", "ETCDCTL_PASSWORD", "s3cret"), "backup", source, "-f",
+    CliRun env = CliRun.of(Map.of("ETCDCTL_USER", "root", "ETCDCTL_PASSWORD", "s3cret"), "backup", source, "-f",
         tmp.resolve("auth.db").toString());
     assertEquals(0, env.code(), env.show());
     assertTrue(Files.exists(tmp.resolve("auth.db")));
@@ -48,24 +48,24 @@ class LiveAuthCommandsTest {
 
   @Test
   void aWrongPasswordIsOneLine() {
-    Cli r = Cli.run("backup", source, "-f", tmp.resolve("x.tar.gz").toString(), "--user", "root:wrong");
+    CliRun r = CliRun.of("backup", source, "-f", tmp.resolve("x.tar.gz").toString(), "--user", "root:wrong");
     LiveTlsCommandsTest.assertOneLine(r, "regshift: " + source + ": authentication failed for user \"root\": wrong user name or password");
-    Cli env = Cli.run(Map.of("ETCDCTL_USER", "root:wrong"), "ls", source);
+    CliRun env = CliRun.of(Map.of("ETCDCTL_USER", "root:wrong"), "ls", source);
     LiveTlsCommandsTest.assertOneLine(env, "regshift: " + source + ": authentication failed for user \"root\": wrong user name or password");
   }
 
   @Test
   void noUserAndAMissingPasswordAreNamed() {
-    Cli none = Cli.run("ls", source);
+    CliRun none = CliRun.of("ls", source);
     LiveTlsCommandsTest.assertOneLine(none, "regshift: " + source + ": the server requires authentication (etcd auth is enabled):"
         + " give --user NAME[:PASSWORD] or ETCDCTL_USER, or a client certificate whose common name is an etcd user");
-    Cli noPassword = Cli.run("ls", source, "--user", "root");
+    CliRun noPassword = CliRun.of("ls", source, "--user", "root");
     LiveTlsCommandsTest.assertOneLine(noPassword, "regshift: no password for etcd user \"root\": give --password, ETCDCTL_PASSWORD or --user root:PASSWORD");
   }
 
   @Test
   void permissionDeniedNamesTheUser() {
-    Cli r = Cli.run("ls", source, "--user", "reader:r3ad");
+    CliRun r = CliRun.of("ls", source, "--user", "reader:r3ad");
     LiveTlsCommandsTest.assertOneLine(r, "regshift: " + source + ": permission denied: user \"reader\" may not read the revision");
   }
 

@@ -31,12 +31,12 @@ class LivePagingTest {
       }
     }
     String live = "etcd://" + etcd.server().hostPort();
-    Cli ls = Cli.run("ls", live, "-o", "name");
+    CliRun ls = CliRun.of("ls", live, "-o", "name");
     assertEquals(0, ls.code(), ls.show());
     assertEquals(IntStream.range(0, count).mapToObj(i -> String.format("configmap/cm-%02d%n", i)).collect(Collectors.joining()), ls.out());
     Path archive = tmp.resolve("big.tar.gz");
-    Cli b = Cli.run("backup", live, "-f", archive.toString());
+    CliRun b = CliRun.of("backup", live, "-f", archive.toString());
     assertEquals(0, b.code(), b.show());
-    assertEquals(ls.out(), Cli.run("ls", archive.toString(), "-o", "name").out());
+    assertEquals(ls.out(), CliRun.of("ls", archive.toString(), "-o", "name").out());
   }
 }

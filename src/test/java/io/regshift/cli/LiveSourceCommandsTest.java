@@ -75,26 +75,26 @@ class LiveSourceCommandsTest {
 
   @Test
   void lsListsWhatEtcdctlGetPrefixReturns() {
-    Cli r = Cli.run("ls", live, "-o", "json");
+    CliRun r = CliRun.of("ls", live, "-o", "json");
     assertEquals(0, r.code(), r.show());
     assertEquals(etcdctlRecords(etcd.endpoint(), "/registry/"), lsRecords(r.out()));
     assertTrue(r.out().contains("\"lease\":"), "the event is on a lease");
-    Cli small = Cli.run("ls", live, "-o", "json", "--page-size", "3");
+    CliRun small = CliRun.of("ls", live, "-o", "json", "--page-size", "3");
     assertEquals(r.out(), small.out(), "pages of 3 keys give the same listing");
-    Cli all = Cli.run("ls", live, "--all-keys", "-o", "name");
+    CliRun all = CliRun.of("ls", live, "--all-keys", "-o", "name");
     assertTrue(all.out().endsWith("compact_rev_key\n"), all.show());
   }
 
   @Test
   void getAndExportMatchTheSnapshotOfTheSameEtcd() {
-    Cli liveGet = Cli.run("get", live, "deploy/web-1", "-n", "shop", "-o", "json");
+    CliRun liveGet = CliRun.of("get", live, "deploy/web-1", "-n", "shop", "-o", "json");
     assertEquals(0, liveGet.code(), liveGet.show());
-    assertEquals(Cli.run("get", snapshot.toString(), "deploy/web-1", "-n", "shop", "-o", "json").out(), liveGet.out());
+    assertEquals(CliRun.of("get", snapshot.toString(), "deploy/web-1", "-n", "shop", "-o", "json").out(), liveGet.out());
     assertTrue(liveGet.out().contains("\"replicas\": 5"), liveGet.out());
-    Cli liveExport = Cli.run("export", live);
+    CliRun liveExport = CliRun.of("export", live);
     assertEquals(0, liveExport.code(), liveExport.show());
-    assertEquals(Cli.run("export", snapshot.toString()).out(), liveExport.out());
-    Cli filtered = Cli.run("export", live, "-n", "shop", "--kind", "deploy", "-o", "json");
+    assertEquals(CliRun.of("export", snapshot.toString()).out(), liveExport.out());
+    CliRun filtered = CliRun.of("export", live, "-n", "shop", "--kind", "deploy", "-o", "json");
     assertEquals(4, filtered.out().lines().count(), filtered.show());
   }
 
@@ -102,30 +102,30 @@ class LiveSourceCommandsTest {
   void historyOnALiveEtcdIsTheSnapshotsHistory() {
     for (String[] object : List.of(new String[] {"deploy/web-1", "shop"}, new String[] {"cm/cfg-3", "default"},
         new String[] {"ns/shop", "default"})) {
-      Cli l = Cli.run("history", live, object[0], "-n", object[1], "-o", "json");
+      CliRun l = CliRun.of("history", live, object[0], "-n", object[1], "-o", "json");
       assertEquals(0, l.code(), l.show());
-      assertEquals(Cli.run("history", snapshot.toString(), object[0], "-n", object[1], "-o", "json").out(), l.out(),
+      assertEquals(CliRun.of("history", snapshot.toString(), object[0], "-n", object[1], "-o", "json").out(), l.out(),
           String.join(" ", object));
     }
-    Cli deleted = Cli.run("history", live, "cm/cfg-3", "-n", "default", "-o", "json");
+    CliRun deleted = CliRun.of("history", live, "cm/cfg-3", "-n", "default", "-o", "json");
     assertEquals(List.of("create", "delete"), deleted.out().lines().map(l -> ((Map<?, ?>) Json.parse(l)).get("event")).toList());
   }
 
   @Test
   void aPastRevisionIsReadAsOfThatRevision() {
     long before = head - 4; // before the deletion of default/cfg-3 (then an event, a custom resource, compact_rev_key)
-    Cli r = Cli.run("ls", live, "--kind", "cm", "-n", "default", "-o", "name", "--revision", Long.toString(before));
-    assertEquals(Cli.run("ls", snapshot.toString(), "--kind", "cm", "-n", "default", "-o", "name", "--revision",
+    CliRun r = CliRun.of("ls", live, "--kind", "cm", "-n", "default", "-o", "name", "--revision", Long.toString(before));
+    assertEquals(CliRun.of("ls", snapshot.toString(), "--kind", "cm", "-n", "default", "-o", "name", "--revision",
         Long.toString(before)).out(), r.out());
     assertTrue(r.out().contains("configmap/cfg-3"), r.show());
-    Cli future = Cli.run("ls", live, "--revision", Long.toString(head + 100));
+    CliRun future = CliRun.of("ls", live, "--revision", Long.toString(head + 100));
     assertEquals(2, future.code());
     assertEquals("regshift: " + live + ": revision " + (head + 100) + " is newer than the head revision " + head + "\n", future.err());
   }
 
   @Test
   void statsOnALiveEtcdCountsLiveValuesAndLeavesSnapshotFieldsOut() {
-    Cli r = Cli.run("stats", live, "-o", "json");
+    CliRun r = CliRun.of("stats", live, "-o", "json");
     assertEquals(0, r.code(), r.show());
     Map<?, ?> s = (Map<?, ?>) Json.parse(r.out());
     assertEquals(head, s.get("revision"));
@@ -142,22 +142,22 @@ class LiveSourceCommandsTest {
 
   @Test
   void whatALiveEtcdCannotAnswerIsRefusedInOneLine() {
-    Cli deleted = Cli.run("ls", live, "--deleted");
+    CliRun deleted = CliRun.of("ls", live, "--deleted");
     assertEquals(2, deleted.code());
     assertEquals(1, deleted.err().lines().count(), deleted.err());
     assertTrue(deleted.err().startsWith("regshift: " + live + ": listing deleted objects is not supported on a live source"), deleted.err());
-    Cli file = Cli.run("ls", snapshot.toString(), "--cacert", "ca.crt");
+    CliRun file = CliRun.of("ls", snapshot.toString(), "--cacert", "ca.crt");
     assertEquals(2, file.code());
     assertTrue(file.err().contains("connection flags apply to a live etcd"), file.err());
   }
 
   @Test
   void aPrefixWithoutKeysIsAWarningNotAFailure() {
-    Cli r = Cli.run("ls", live, "--prefix", "/kubernetes.io");
+    CliRun r = CliRun.of("ls", live, "--prefix", "/kubernetes.io");
     assertEquals(0, r.code(), r.show());
     assertEquals("", r.out());
     assertEquals("regshift: warning: " + live + " has no keys under /kubernetes.io/ (is --prefix right? OpenShift uses /kubernetes.io)\n", r.err());
-    Cli e = Cli.run("export", live, "--prefix", "/kubernetes.io");
+    CliRun e = CliRun.of("export", live, "--prefix", "/kubernetes.io");
     assertEquals(0, e.code(), e.show());
     assertTrue(e.err().startsWith("regshift: warning: "), e.err());
   }

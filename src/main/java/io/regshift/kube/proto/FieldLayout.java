@@ -68,6 +68,9 @@ final class FieldLayout {
       }
       return b.toString();
     }
+    if (name.equals("Port") && f.getContainingType().getName().equals("DaemonEndpoint")) {
+      return name; // its Go tag is literally json:"Port" (NodeDaemonEndpoints.kubeletEndpoint)
+    }
     return lowerLeadingAcronym(name);
   }
 

@@ -64,7 +64,10 @@ enum SpecialType {
     }
     if (d.getFields().size() == 1) {
       FieldDescriptor f = d.getFields().get(0);
-      if (f.getNumber() == 1 && f.getName().equals("items") && f.isRepeated()) {
+      // named string slices (ExtraValue, Verbs, ...); a struct with one list of messages, such as
+      // DownwardAPIProjection{items}, is a real object and keeps its "items" key
+      if (f.getNumber() == 1 && f.getName().equals("items") && f.isRepeated()
+          && f.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
         return ITEMS_LIST;
       }
     }
