@@ -37,8 +37,8 @@ public final class ArchiveReader {
     try (TarArchiveInputStream tar = tar(file)) {
       TarArchiveEntry first = nextFile(tar, file);
       if (first == null || !ArchiveManifest.ENTRY_NAME.equals(first.getName())) {
-        throw new ArchiveException(file + ": not a regshift archive (its first entry is "
-            + (first == null ? "missing" : "\"" + first.getName() + "\"") + ", not " + ArchiveManifest.ENTRY_NAME + ")");
+        throw new ArchiveException(file + ": not a regshift archive (" + (first == null ? "no tar entry in it"
+            : "its first entry is \"" + first.getName() + "\", not " + ArchiveManifest.ENTRY_NAME) + ")");
       }
       if (first.getSize() > 64 << 20) {
         throw new ArchiveException(file + ": " + ArchiveManifest.ENTRY_NAME + " is implausibly large (" + first.getSize() + " bytes)");
@@ -90,8 +90,8 @@ public final class ArchiveReader {
     if (e instanceof EOFException) {
       return new ArchiveException(file + ": the archive is truncated (it ends inside " + where + ")", e);
     }
-    if (e instanceof ZipException || String.valueOf(e.getMessage()).contains("gzip")) {
-      return new ArchiveException(file + ": not a gzip file or damaged gzip data in " + where + ": " + e.getMessage(), e);
+    if (e instanceof ZipException || String.valueOf(e.getMessage()).contains(".gz format")) {
+      return new ArchiveException(file + ": not gzip data, or damaged, in " + where + " (" + e.getMessage() + ")", e);
     }
     return new ArchiveException(file + ": cannot read " + where + ": " + e.getMessage(), e);
   }

@@ -18,8 +18,9 @@ final class SourceOptions {
 
   /** The warning for a read that found no key under the prefix at all (not one the selection left out). */
   static String emptyPrefixWarning(String source, String prefix, boolean allKeys) {
-    return "regshift: warning: " + source + " has no keys " + (allKeys ? "at all" : "under " + RegistryPrefix.keyBase(prefix)
-        + " (is --prefix right? OpenShift uses /kubernetes.io)");
+    String hint = RegistryPrefix.normalize(prefix).equals(RegistryPrefix.DEFAULT)
+        ? " (is --prefix right? OpenShift uses /kubernetes.io)" : " (is --prefix right?)";
+    return "regshift: warning: " + source + " has no keys " + (allKeys ? "at all" : "under " + RegistryPrefix.keyBase(prefix) + hint);
   }
 
   ReadView view() {
