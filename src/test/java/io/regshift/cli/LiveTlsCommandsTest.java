@@ -133,6 +133,8 @@ class LiveTlsCommandsTest {
       CliRun r = CliRun.of("ls", s, "--cacert", pki.caFile().toString());
       assertOneLine(r, "regshift: " + s + ": TLS handshake failed: the server's certificate is for etcd.example, not for"
           + " 127.0.0.1 (hostname mismatch)");
+      CliRun insecure = CliRun.of("ls", s, "--insecure-skip-tls-verify", "-o", "name");
+      assertEquals(0, insecure.code(), "as etcdctl's, the flag skips the name check too: " + insecure.show());
     }
   }
 
