@@ -10,7 +10,6 @@ import io.regshift.select.Selection;
 import io.regshift.sink.ManifestTree;
 import io.regshift.sink.OrderedParallelMap;
 import io.regshift.source.Source;
-import io.regshift.source.Sources;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Parameters;
 final class ExportCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot file or member snap/db.")
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot or member db file, regshift archive (.tar.gz), or live etcd: etcd://host:port,... (etcds:// for TLS).")
   String source;
 
   @Mixin SourceOptions sourceOptions;
@@ -45,6 +44,8 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Stop at the first value that cannot be decoded (default: report it, count it, go on).")
   boolean strict;
 
+  @Mixin ConnectionOptions connection;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -56,7 +57,8 @@ final class ExportCommand implements Callable<Integer> {
     Tally tally = new Tally();
     ValueCodec codec = ValueCodec.builtin();
     boolean ok = false;
-    try (Source src = Sources.open(source);
+    boolean emptyRange;
+    try (Source src = connection.open(source, sourceOptions.prefix());
          SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selection, sourceOptions.prefix(),
              catalog, codec)) {
       // decoding and rendering run on every core; writing keeps key order
@@ -65,6 +67,7 @@ final class ExportCommand implements Callable<Integer> {
       if (tree != null) {
         tree.commit();
       }
+      emptyRange = objects.keysSeen() == 0;
       ok = true;
     } finally {
       if (out != null) {
@@ -74,6 +77,9 @@ final class ExportCommand implements Callable<Integer> {
         tree.abandon();
       }
       progress.done();
+    }
+    if (emptyRange) {
+      err.println(SourceOptions.emptyPrefixWarning(source, sourceOptions.prefix(), selectionOptions.allKeys));
     }
     err.println("regshift: exported " + tally.count + " objects" + (dir == null ? "" : " to " + dir)
         + (tally.failed == 0 ? "" : ", " + tally.failed + " could not be decoded")

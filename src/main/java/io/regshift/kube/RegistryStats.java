@@ -79,6 +79,24 @@ public final class RegistryStats {
     sorter.add(new RevisionRef(key, rk.main(), rk.sub(), rk.tombstone(), fileOffset, length, note));
   }
 
+  /**
+   * One live value, from a source that has no stored revisions to offer (a live etcd, an archive):
+   * counts objects, bytes, encodings and the largest; the revision columns stay zero.
+   */
+  public void liveEntry(byte[] key, byte[] value, long modRevision) {
+    long[] row = row(key);
+    row[0]++;
+    row[1] += value.length;
+    encodingCounts[encoding(value, 0, value.length)]++;
+    Largest l = new Largest(new String(key, StandardCharsets.UTF_8), value.length, modRevision);
+    if (largest.size() < TOP) {
+      largest.add(l);
+    } else if (largest.peek().size() < value.length) {
+      largest.poll();
+      largest.add(l);
+    }
+  }
+
   /** Finds the live value of every key (its last revision, unless a deletion). */
   public void finish() {
     Iterator<RevisionRef> it = sorter.sorted();
