@@ -84,17 +84,11 @@ public final class RegistryStats {
    * counts objects, bytes, encodings and the largest; the revision columns stay zero.
    */
   public void liveEntry(byte[] key, byte[] value, long modRevision) {
-    long[] row = row(key);
+    long[] row = rows.get(rowOf(key));
     row[0]++;
     row[1] += value.length;
     encodingCounts[encoding(value, 0, value.length)]++;
-    Largest l = new Largest(new String(key, StandardCharsets.UTF_8), value.length, modRevision);
-    if (largest.size() < TOP) {
-      largest.add(l);
-    } else if (largest.peek().size() < value.length) {
-      largest.poll();
-      largest.add(l);
-    }
+    offerLargest(key, value.length, modRevision);
   }
 
   /** Finds the live value of every key (its last revision, unless a deletion). */
@@ -124,11 +118,16 @@ public final class RegistryStats {
     row[0]++;
     row[1] += size;
     encodingCounts[enc]++;
+    offerLargest(r.key(), size, r.main());
+  }
+
+  /** Keeps the TOP largest values; the key's text is made only for one that gets in. */
+  private void offerLargest(byte[] key, long size, long modRevision) {
     if (largest.size() < TOP) {
-      largest.add(new Largest(new String(r.key(), StandardCharsets.UTF_8), size, r.main()));
+      largest.add(new Largest(new String(key, StandardCharsets.UTF_8), size, modRevision));
     } else if (largest.peek().size() < size) {
       largest.poll();
-      largest.add(new Largest(new String(r.key(), StandardCharsets.UTF_8), size, r.main()));
+      largest.add(new Largest(new String(key, StandardCharsets.UTF_8), size, modRevision));
     }
   }
 
