@@ -84,7 +84,7 @@ public final class RegistryStats {
    * counts objects, bytes, encodings and the largest; the revision columns stay zero.
    */
   public void liveEntry(byte[] key, byte[] value, long modRevision) {
-    long[] row = row(key);
+    long[] row = rows.get(rowOf(key));
     row[0]++;
     row[1] += value.length;
     encodingCounts[encoding(value, 0, value.length)]++;
