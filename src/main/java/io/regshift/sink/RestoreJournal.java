@@ -70,7 +70,7 @@ public final class RestoreJournal implements AutoCloseable {
     return file;
   }
 
-  /** Keys an earlier run recorded as committed. */
+  /** Keys an earlier run recorded as committed (this run's records are not counted). */
   public int doneCount() {
     return done.size();
   }
@@ -102,8 +102,8 @@ public final class RestoreJournal implements AutoCloseable {
     for (RestoreItem item : batch) {
       String name = name(item);
       String hash = item.valueHash();
+      // the maps stay as read at open: only an earlier run's writes make a key "ours" (this run's are create-only)
       b.append(state).append(' ').append(hash).append(' ').append(name).append('\n');
-      (state.equals("D") ? done : sent).put(name, hash);
     }
     try {
       append(b.toString());

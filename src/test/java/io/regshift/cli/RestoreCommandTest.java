@@ -125,6 +125,11 @@ class RestoreCommandTest {
     Map<String, Stored> restored = registry(target.endpoint());
     assertEquals(values(demo), values(restored));
     assertEquals(2, restored.get("/registry/namespaces/blog").version());
+
+    // the journal went with the verified run: the same bytes now are the target's own, not a resumed write
+    CliRun again = restore(live, target.endpoint(), "--on-conflict", "skip", "--include-all");
+    assertEquals(0, again.code(), again.show());
+    assertTrue(again.err().contains("written 0, resumed 0, skipped 0, conflicts " + demo.size() + ", verified 0"), again.show());
   }
 
   @Test
