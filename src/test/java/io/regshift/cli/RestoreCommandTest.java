@@ -37,7 +37,7 @@ class RestoreCommandTest {
   static Map<String, Stored> demo;
 
   /** A key's value (base64, so any bytes compare) and what etcd says of it. */
-  record Stored(String value, long version, long lease) {}
+  record Stored(String value, long version, long lease, long createRevision) {}
 
   @BeforeAll
   static void writeDemo() {
@@ -58,6 +58,12 @@ class RestoreCommandTest {
     expected.keySet().removeIf(k -> k.startsWith("/registry/events/") || k.startsWith("/registry/masterleases/"));
     assertEquals(expected, values(restored));
     restored.forEach((k, s) -> assertEquals(1, s.version(), k));
+    // a real restore's order: what others need is created first
+    assertTrue(lastCreated(restored, "/registry/namespaces/", "/registry/apiextensions.k8s.io/")
+        < firstCreated(restored, "/registry/serviceaccounts/"));
+    assertTrue(lastCreated(restored, "/registry/serviceaccounts/", "/registry/secrets/", "/registry/configmaps/")
+        < firstCreated(restored, "/registry/pods/", "/registry/deployments/", "/registry/stable.example.com/"));
+    assertTrue(lastCreated(restored, "/registry/pods/") < firstCreated(restored, "/registry/leases/"));
     assertTrue(r.err().contains("written " + expected.size() + ", resumed 0, skipped " + events + " (events " + events
         + "), conflicts 0, verified " + expected.size() + "\n"), r.err());
     assertFalse(Files.exists(journals.resolve("restore.journal")), "the journal is removed once the restore is verified");
@@ -193,9 +199,23 @@ class RestoreCommandTest {
       Map<?, ?> kv = (Map<?, ?>) o;
       String key = new String(Base64.getDecoder().decode((String) kv.get("key")), StandardCharsets.UTF_8);
       Object lease = kv.get("lease");
-      keys.put(key, new Stored((String) kv.get("value"), (Long) kv.get("version"), lease == null ? 0 : (Long) lease));
+      keys.put(key, new Stored((String) kv.get("value"), (Long) kv.get("version"), lease == null ? 0 : (Long) lease,
+          (Long) kv.get("create_revision")));
     }
     return keys;
+  }
+
+  private static long lastCreated(Map<String, Stored> keys, String... prefixes) {
+    return created(keys, prefixes).max().orElseThrow();
+  }
+
+  private static long firstCreated(Map<String, Stored> keys, String... prefixes) {
+    return created(keys, prefixes).min().orElseThrow();
+  }
+
+  private static java.util.stream.LongStream created(Map<String, Stored> keys, String... prefixes) {
+    return keys.entrySet().stream().filter(e -> java.util.Arrays.stream(prefixes).anyMatch(e.getKey()::startsWith))
+        .mapToLong(e -> e.getValue().createRevision());
   }
 
   private static long revision(String endpoint) {
