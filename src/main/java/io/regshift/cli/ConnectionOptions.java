@@ -97,6 +97,22 @@ final class ConnectionOptions implements Sources.LiveAccess {
   }
 
   ConnectionSettings settings(List<URI> fromSource, boolean sourceTls) {
+    return settings(fromSource, sourceTls, false);
+  }
+
+  /**
+   * A live SOURCE of {@code restore}: its endpoints are in SOURCE, --endpoints names the target,
+   * and the TLS and auth flags apply to both.
+   */
+  LiveSource openRestoreSource(List<URI> fromSource, boolean sourceTls, String prefix) {
+    if (fromSource.isEmpty()) {
+      throw new UsageException("a live SOURCE names its endpoints (etcd://host:port): --endpoints is the target");
+    }
+    return LiveSource.open(settings(fromSource, sourceTls, true),
+        new LiveSource.Options(pageSize == null ? LiveSource.DEFAULT_PAGE_SIZE : pageSize, RegistryPrefix.keyBase(prefix)));
+  }
+
+  private ConnectionSettings settings(List<URI> fromSource, boolean sourceTls, boolean endpointsFlagIsTarget) {
     Path ca = pathOr(cacert, "ETCDCTL_CACERT");
     Path certFile = pathOr(cert, "ETCDCTL_CERT");
     Path keyFile = pathOr(key, "ETCDCTL_KEY");
@@ -105,7 +121,7 @@ final class ConnectionOptions implements Sources.LiveAccess {
     boolean tlsFlags = ca != null || certFile != null || keyFile != null || insecure;
     List<URI> uris;
     if (!fromSource.isEmpty()) {
-      if (endpoints != null) {
+      if (endpoints != null && !endpointsFlagIsTarget) {
         throw new UsageException("give the endpoints once: in SOURCE or with --endpoints");
       }
       uris = fromSource;
