@@ -10,7 +10,6 @@ import io.regshift.select.Selection;
 import io.regshift.sink.ManifestTree;
 import io.regshift.sink.OrderedParallelMap;
 import io.regshift.source.Source;
-import io.regshift.source.Sources;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Parameters;
 final class ExportCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot file or member snap/db.")
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot or member db file, regshift archive (.tar.gz), or live etcd: etcd://host:port,... (etcds:// for TLS).")
   String source;
 
   @Mixin SourceOptions sourceOptions;
@@ -46,6 +45,8 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Stop at the first value that cannot be decoded (default: report it, count it, go on).")
   boolean strict;
 
+  @Mixin ConnectionOptions connection;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -56,8 +57,9 @@ final class ExportCommand implements Callable<Integer> {
     java.io.OutputStream out = dir == null ? stdout() : null;
     Tally tally = new Tally();
     boolean ok = false;
+    boolean emptyRange;
     try (EncryptionOptions.Decoding decoding = encryption.open(sourceOptions.prefix(), catalog);
-         Source src = Sources.open(source);
+         Source src = connection.open(source, sourceOptions.prefix());
          SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selection, sourceOptions.prefix(),
              catalog, decoding.codec())) {
       ValueCodec codec = decoding.codec();
@@ -67,6 +69,7 @@ final class ExportCommand implements Callable<Integer> {
       if (tree != null) {
         tree.commit();
       }
+      emptyRange = objects.keysSeen() == 0;
       ok = true;
     } finally {
       if (out != null) {
@@ -76,6 +79,9 @@ final class ExportCommand implements Callable<Integer> {
         tree.abandon();
       }
       progress.done();
+    }
+    if (emptyRange) {
+      err.println(SourceOptions.emptyPrefixWarning(source, sourceOptions.prefix(), selectionOptions.allKeys));
     }
     err.println("regshift: exported " + tally.count + " objects" + (dir == null ? "" : " to " + dir)
         + (tally.failed == 0 ? "" : ", " + tally.failed + " could not be " + (encryption.configured() ? "decrypted or decoded" : "decoded"))

@@ -8,7 +8,6 @@ import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.StoredObject;
 import io.regshift.kube.Yaml;
 import io.regshift.source.Source;
-import io.regshift.source.Sources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -24,7 +23,7 @@ import picocli.CommandLine.Parameters;
 final class GetCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot file or member snap/db.")
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot or member db file, regshift archive (.tar.gz), or live etcd: etcd://host:port,... (etcds:// for TLS).")
   String source;
 
   @Parameters(index = "1", paramLabel = "KEY|RESOURCE/NAME", description = "/registry/... key, or e.g. deploy/web, svc/kubernetes.")
@@ -40,12 +39,14 @@ final class GetCommand implements Callable<Integer> {
   @Mixin SourceOptions sourceOptions;
   @Mixin EncryptionOptions encryption;
 
+  @Mixin ConnectionOptions connection;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ResourceCatalog catalog = ResourceCatalog.builtin();
     ObjectRef ref = ObjectRef.parse(object, namespace, sourceOptions.prefix(), catalog);
-    try (Source src = Sources.open(source)) {
+    try (Source src = connection.open(source, sourceOptions.prefix())) {
       MvccEntry found = null;
       for (String key : ref.keys()) {
         try (EntryReader r = src.read(sourceOptions.view(), KeyRange.single(key), k -> true)) {

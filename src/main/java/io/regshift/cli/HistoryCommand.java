@@ -10,7 +10,6 @@ import io.regshift.kube.StoredObject;
 import io.regshift.kube.TreeDiff;
 import io.regshift.kube.ValueCodec;
 import io.regshift.source.Source;
-import io.regshift.source.Sources;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 final class HistoryCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot file or member snap/db.")
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot or member db file, regshift archive (.tar.gz), or live etcd: etcd://host:port,... (etcds:// for TLS).")
   String source;
 
   @Parameters(index = "1", paramLabel = "KEY|RESOURCE/NAME", description = "/registry/... key, or e.g. deploy/web.")
@@ -48,6 +48,8 @@ final class HistoryCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin PrefixOption prefixOption;
   @picocli.CommandLine.Mixin EncryptionOptions encryption;
 
+  @Mixin ConnectionOptions connection;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -55,7 +57,7 @@ final class HistoryCommand implements Callable<Integer> {
     ObjectRef ref = ObjectRef.parse(object, namespace, prefixOption.prefix, catalog);
     List<StoredObject> revisions = new ArrayList<>();
     try (EncryptionOptions.Decoding decoding = encryption.open(prefixOption.prefix, catalog);
-         Source src = Sources.open(source)) {
+         Source src = connection.open(source, prefixOption.prefix)) {
       ValueCodec codec = decoding.codec();
       for (String key : ref.keys()) {
         try (EntryReader r = src.read(ReadView.history(), KeyRange.single(key), k -> true)) {

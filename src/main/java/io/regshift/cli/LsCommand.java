@@ -11,7 +11,6 @@ import io.regshift.kube.StoredValue;
 import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
 import io.regshift.source.Source;
-import io.regshift.source.Sources;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -24,11 +23,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code regshift ls}: one line per object of a source. */
-@Command(name = "ls", description = "List the objects of SOURCE (an etcd snapshot or member db file), one line each, in key order.")
+@Command(name = "ls", description = "List the objects of SOURCE (an etcd database file, an archive or a live etcd), one line each, in key order.")
 final class LsCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot file or member snap/db.")
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot or member db file, regshift archive (.tar.gz), or live etcd: etcd://host:port,... (etcds:// for TLS).")
   String source;
 
   @Mixin SourceOptions sourceOptions;
@@ -41,6 +40,8 @@ final class LsCommand implements Callable<Integer> {
 
   @Option(names = "--deleted", description = "List instead the objects deleted but still present in history, with their last value.")
   boolean deleted;
+
+  @Mixin ConnectionOptions connection;
 
   @Override
   public Integer call() {
@@ -63,8 +64,9 @@ final class LsCommand implements Callable<Integer> {
           "LEASE", "SIZE", "ENCODING", deleted ? "DELETED-AT" : "ERROR", deleted ? "ERROR" : null);
       default -> null;
     };
+    boolean emptyRange;
     try (EncryptionOptions.Decoding decoding = encryption.open(sourceOptions.prefix(), catalog);
-         Source src = Sources.open(source);
+         Source src = connection.open(source, sourceOptions.prefix());
          SelectedObjects objects = new SelectedObjects(src, view, selection, sourceOptions.prefix(), catalog,
              decoding.codec())) {
       for (StoredObject o = objects.next(); o != null; o = objects.next()) {
@@ -82,9 +84,13 @@ final class LsCommand implements Callable<Integer> {
           case wide -> table.add(wideRow(o));
         }
       }
+      emptyRange = objects.keysSeen() == 0;
     }
+    String warning = emptyRange ? SourceOptions.emptyPrefixWarning(source, sourceOptions.prefix(), selectionOptions.allKeys) : null;
     if (table != null) {
-      table.finish(count == 0 ? "No objects found." : null, err);
+      table.finish(count == 0 ? (warning != null ? warning : "No objects found.") : null, err);
+    } else if (warning != null) {
+      err.println(warning);
     }
     out.flush();
     if (notDecrypted > 0) {

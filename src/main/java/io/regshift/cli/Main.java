@@ -1,5 +1,7 @@
 package io.regshift.cli;
 
+import java.util.Arrays;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,7 +13,7 @@ import picocli.CommandLine.Option;
     versionProvider = VersionCommand.Provider.class,
     description = "Reads, decodes, filters, rewrites and writes Kubernetes' /registry keys in etcd.",
     subcommands = {LsCommand.class, GetCommand.class, ExportCommand.class, StatsCommand.class,
-        HistoryCommand.class, VerifyCommand.class, DecodeCommand.class, EncodeCommand.class, KindsCommand.class, VersionCommand.class},
+        HistoryCommand.class, BackupCommand.class, RestoreCommand.class, VerifyCommand.class, DecodeCommand.class, EncodeCommand.class, KindsCommand.class, VersionCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {
@@ -25,14 +27,22 @@ public final class Main implements Runnable {
   static {
     // client-java-proto's classes are pre-22 generated code: without this, protobuf warns per type
     System.setProperty("com.google.protobuf.use_unsafe_pre22_gencode", "true");
+    LibraryLogging.silenceSlf4jNotices();
   }
 
   @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")
   boolean debug;
 
+  /** The environment ETCDCTL_* fallbacks are read from (tests pass their own). */
+  final Map<String, String> environment;
+
+  Main(Map<String, String> environment) {
+    this.environment = environment;
+  }
+
   @Override
   public void run() {
-    new CommandLine(this).usage(System.out);
+    new CommandLine(new Main(environment)).usage(System.out);
   }
 
   public static void main(String[] args) {
@@ -63,7 +73,14 @@ public final class Main implements Runnable {
 
   /** Runs the command line with the given stdout and stderr. */
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Main());
+    return run(out, err, System.getenv(), args);
+  }
+
+  /** Runs the command line with the given stdout, stderr and environment (for ETCDCTL_* variables). */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, Map<String, String> environment,
+      String... args) {
+    LibraryLogging.configure(Arrays.asList(args).contains("--debug"));
+    CommandLine cl = new CommandLine(new Main(environment));
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(new Errors());

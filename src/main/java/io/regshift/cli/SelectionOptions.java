@@ -27,8 +27,16 @@ final class SelectionOptions {
     if (allNamespaces && !namespaces.isEmpty()) {
       throw new UsageException("-n and -A cannot be used together");
     }
-    List<String> k = kinds.stream().flatMap(s -> Arrays.stream(s.split(","))).map(String::trim)
-        .filter(s -> !s.isEmpty()).toList();
-    return new Selection(namespaces, k, allKeys, catalog);
+    return new Selection(namespaces, kindList(), allKeys, catalog);
+  }
+
+  /** --kind values, each comma-separated list split. */
+  List<String> kindList() {
+    return kinds.stream().flatMap(s -> Arrays.stream(s.split(","))).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** True when -n, --kind or --all-keys narrows or widens the selection. */
+  boolean given() {
+    return !namespaces.isEmpty() || !kinds.isEmpty() || allKeys;
   }
 }

@@ -11,7 +11,12 @@ import io.regshift.kube.RegistryStats;
 import io.regshift.kube.ResourceCatalog;
 import io.regshift.source.SnapshotSource;
 import io.regshift.source.Source;
-import io.regshift.source.Sources;
+import io.regshift.etcd.ClusterInfo;
+import io.regshift.etcd.EntryReader;
+import io.regshift.etcd.KeyRange;
+import io.regshift.etcd.MvccEntry;
+import io.regshift.etcd.ReadView;
+import io.regshift.source.LiveSource;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -22,6 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,11 +36,13 @@ import picocli.CommandLine.Parameters;
     "Summarise SOURCE: etcdutl snapshot status' hash, revision, total keys and size, then compaction,",
     "storage and cluster versions, members, trailer, integrity, and per resource: live objects and bytes,",
     "stored revisions and bytes, tombstones; the largest objects; encodings of live values; encryption at rest",
-    "per resource (plaintext, encrypted per provider and key; with --encryption-config, stale and missing keys)."})
+    "per resource (plaintext, encrypted per provider and key; with --encryption-config, stale and missing keys).",
+    "On a live etcd or an archive: what can be known there: revision (and compaction revision, live), cluster,",
+    "and per resource the live objects and bytes, the largest objects, encodings, encryption at rest."})
 final class StatsCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot file or member snap/db.")
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "etcd snapshot or member db file, regshift archive (.tar.gz), or live etcd: etcd://host:port,... (etcds:// for TLS).")
   String source;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
@@ -47,12 +55,17 @@ final class StatsCommand implements Callable<Integer> {
   @Option(names = "--verify-trailer", description = "Also check the snapshot's SHA-256 trailer (reads the file twice; verify always does).")
   boolean verifyTrailer;
 
+  @Mixin ConnectionOptions connection;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     EncryptionConfig config = encryption.config();
-    try (Source src = Sources.open(source)) {
-      EtcdDatabase db = ((SnapshotSource) src).database();
+    try (Source src = connection.open(source, prefixOption.prefix)) {
+      if (!(src instanceof SnapshotSource snapshot)) {
+        return liveValues(src, out, config);
+      }
+      EtcdDatabase db = snapshot.database();
       BoltFile file = db.file();
       // etcdutl runs the page-graph check before the hash; ours runs beside it on the other core
       CompletableFuture<List<String>> check = CompletableFuture.supplyAsync(() -> BoltChecker.check(file));
@@ -84,6 +97,96 @@ final class StatsCommand implements Callable<Integer> {
       }
       return Main.OK;
     }
+  }
+
+  /** Statistics of a source without stored revisions: one pass over the live values of every key. */
+  private int liveValues(Source src, PrintWriter out, EncryptionConfig config) {
+    RegistryStats stats = new RegistryStats(prefixOption.prefix, ResourceCatalog.builtin());
+    Progress progress = Progress.forTerminal(spec.commandLine().getErr(), "read");
+    long count = 0;
+    try (EntryReader r = src.read(ReadView.latest(), KeyRange.all(), k -> true)) {
+      for (MvccEntry e = r.next(); e != null; e = r.next()) {
+        stats.liveEntry(e.key(), e.value(), e.modRevision());
+        progress.tick(++count, e.value().length);
+      }
+    } finally {
+      progress.done();
+    }
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("source", src.name());
+    d.put("revision", src.headRevision());
+    if (src instanceof LiveSource live) {
+      d.put("compactRevision", live.compactRevision());
+    }
+    ClusterInfo cluster = src.cluster();
+    d.put("clusterId", cluster.clusterId());
+    List<Object> members = new ArrayList<>();
+    for (ClusterInfo.Member m : cluster.members()) {
+      Map<String, Object> mm = new LinkedHashMap<>();
+      mm.put("id", m.id());
+      mm.put("name", m.name());
+      mm.put("peerURLs", new ArrayList<Object>(m.peerUrls()));
+      mm.put("clientURLs", new ArrayList<Object>(m.clientUrls()));
+      mm.put("isLearner", m.learner());
+      members.add(mm);
+    }
+    d.put("members", members);
+    d.put("keys", count);
+    List<Object> rows = new ArrayList<>();
+    for (RegistryStats.ResourceRow r : stats.resources()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("resource", r.resource());
+      m.put("group", r.group());
+      m.put("objects", r.objects());
+      m.put("bytes", r.bytes());
+      rows.add(m);
+    }
+    d.put("resources", rows);
+    d.put("largest", largest(stats));
+    d.put("encodings", new LinkedHashMap<String, Object>(stats.encodings()));
+    List<RegistryStats.AtRestRow> atRest = stats.atRest(config);
+    d.put("atRest", atRestRows(atRest));
+    List<String> findings = EncryptionFindings.of(atRest, config);
+    d.put("findings", findings);
+    if (output == StatsFormat.json) {
+      out.print(Json.writeRecord(d, true) + "\n");
+    } else {
+      Table info = new Table("FIELD", "VALUE");
+      info.add("source", src.name());
+      info.add("revision", Long.toString(src.headRevision()));
+      if (d.containsKey("compactRevision")) {
+        info.add("compaction revision", d.get("compactRevision").toString());
+      }
+      info.add("cluster id", str(cluster.clusterId()));
+      for (ClusterInfo.Member m : cluster.members()) {
+        info.add("member", m.id() + " " + m.name() + " " + String.join(",", m.clientUrls()) + (m.learner() ? " (learner)" : ""));
+      }
+      info.add("keys", Long.toString(count));
+      info.print(out);
+      out.println();
+      Table res = new Table("RESOURCE", "OBJECTS", "BYTES");
+      for (RegistryStats.ResourceRow r : stats.resources()) {
+        res.add(r.resource(), Long.toString(r.objects()), bytes(r.bytes()));
+      }
+      res.print(out);
+      out.println();
+      printLargestAndEncodings(out, stats);
+      printAtRest(out, atRest, config, findings);
+    }
+    out.flush();
+    return Main.OK;
+  }
+
+  private static List<Object> largest(RegistryStats stats) {
+    List<Object> largest = new ArrayList<>();
+    for (RegistryStats.Largest l : stats.largest()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("key", l.key());
+      m.put("size", l.size());
+      m.put("modRevision", l.modRevision());
+      largest.add(m);
+    }
+    return largest;
   }
 
   private static Map<String, Object> document(EtcdDatabase db, SnapshotStatus status, BackendMeta meta,
@@ -133,15 +236,7 @@ final class StatsCommand implements Callable<Integer> {
       rows.add(m);
     }
     d.put("resources", rows);
-    List<Object> largest = new ArrayList<>();
-    for (RegistryStats.Largest l : stats.largest()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("key", l.key());
-      m.put("size", l.size());
-      m.put("modRevision", l.modRevision());
-      largest.add(m);
-    }
-    d.put("largest", largest);
+    d.put("largest", largest(stats));
     d.put("encodings", new LinkedHashMap<String, Object>(stats.encodings()));
     return d;
   }
@@ -180,6 +275,10 @@ final class StatsCommand implements Callable<Integer> {
     }
     res.print(out);
     out.println();
+    printLargestAndEncodings(out, stats);
+  }
+
+  private static void printLargestAndEncodings(PrintWriter out, RegistryStats stats) {
     Table big = new Table("LARGEST", "SIZE", "MOD-REV");
     for (RegistryStats.Largest l : stats.largest()) {
       big.add(l.key(), bytes(l.size()), Long.toString(l.modRevision()));

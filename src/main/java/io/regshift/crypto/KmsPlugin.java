@@ -24,8 +24,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A KMS plugin's gRPC service on its unix socket, called as kube-apiserver calls it to decrypt a
@@ -34,10 +32,6 @@ import java.util.logging.Logger;
  * NIO transport), so no native library is needed. The socket is opened on the first call.
  */
 final class KmsPlugin implements AutoCloseable {
-  // netty warns once per connection that unix sockets have no SO_KEEPALIVE: noise for a CLI
-  private static final Logger NETTY_BOOTSTRAP = quiet("io.netty.bootstrap");
-  private static final Logger GRPC_NETTY = quiet("io.grpc.netty");
-
   private static final MethodDescriptor<KmsPluginV2Proto.DecryptRequest, KmsPluginV2Proto.DecryptResponse> DECRYPT_V2 =
       unary(KmsPluginV2Proto.getDescriptor().findServiceByName("KeyManagementService"), "Decrypt",
           KmsPluginV2Proto.DecryptRequest.getDefaultInstance(), KmsPluginV2Proto.DecryptResponse.getDefaultInstance());
@@ -143,11 +137,5 @@ final class KmsPlugin implements AutoCloseable {
         .setRequestMarshaller(ProtoUtils.marshaller(request))
         .setResponseMarshaller(ProtoUtils.marshaller(response))
         .build();
-  }
-
-  private static Logger quiet(String name) {
-    Logger l = Logger.getLogger(name);
-    l.setLevel(Level.SEVERE);
-    return l;
   }
 }

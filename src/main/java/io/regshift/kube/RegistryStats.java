@@ -100,6 +100,21 @@ public final class RegistryStats {
     sorter.add(new RevisionRef(key, rk.main(), rk.sub(), rk.tombstone(), fileOffset, length, note));
   }
 
+  /**
+   * One live value, from a source that has no stored revisions to offer (a live etcd, an archive):
+   * counts objects, bytes, encodings and the largest; the revision columns stay zero.
+   */
+  public void liveEntry(byte[] key, byte[] value, long modRevision) {
+    int rowId = rowOf(key);
+    long[] row = rows.get(rowId);
+    row[0]++;
+    row[1] += value.length;
+    int enc = encoding(value, 0, value.length);
+    encodingCounts[enc]++;
+    liveByRowAndEncoding.computeIfAbsent(((long) rowId << 8) | enc, k -> new long[1])[0]++;
+    offerLargest(key, value.length, modRevision);
+  }
+
   /** Finds the live value of every key (its last revision, unless a deletion). */
   public void finish() {
     Iterator<RevisionRef> it = sorter.sorted();
@@ -129,11 +144,16 @@ public final class RegistryStats {
     row[1] += size;
     encodingCounts[enc]++;
     liveByRowAndEncoding.computeIfAbsent(((long) rowId << 8) | enc, k -> new long[1])[0]++;
+    offerLargest(r.key(), size, r.main());
+  }
+
+  /** Keeps the TOP largest values; the key's text is made only for one that gets in. */
+  private void offerLargest(byte[] key, long size, long modRevision) {
     if (largest.size() < TOP) {
-      largest.add(new Largest(new String(r.key(), StandardCharsets.UTF_8), size, r.main()));
+      largest.add(new Largest(new String(key, StandardCharsets.UTF_8), size, modRevision));
     } else if (largest.peek().size() < size) {
       largest.poll();
-      largest.add(new Largest(new String(r.key(), StandardCharsets.UTF_8), size, r.main()));
+      largest.add(new Largest(new String(key, StandardCharsets.UTF_8), size, modRevision));
     }
   }
 

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 public final class SelectedObjects implements AutoCloseable {
   private final EntryReader entries;
   private final String prefix;
+  private long keysSeen;
   private final ResourceCatalog catalog;
   private final ValueCodec codec;
 
@@ -30,8 +31,19 @@ public final class SelectedObjects implements AutoCloseable {
     this.codec = codec;
     KeyRange range = selection.includesKeysOutsidePrefix() ? KeyRange.all()
         : KeyRange.prefix(RegistryPrefix.keyBase(prefix));
-    this.entries = source.read(view, range,
-        selection.keepsEverything() ? key -> true : key -> selection.matches(parse(key)));
+    boolean everything = selection.keepsEverything();
+    this.entries = source.read(view, range, key -> {
+      keysSeen++;
+      return everything || selection.matches(parse(key));
+    });
+  }
+
+  /**
+   * Keys of the range the source offered, selected or not: none at the end of a read means the
+   * range (the prefix) is empty, which usually means a wrong --prefix.
+   */
+  public long keysSeen() {
+    return keysSeen;
   }
 
   private RegistryKey parse(byte[] key) {

@@ -1,5 +1,6 @@
 package io.regshift.source;
 
+import io.regshift.etcd.ClusterInfo;
 import io.regshift.etcd.EntryReader;
 import io.regshift.etcd.EtcdDatabase;
 import io.regshift.etcd.KeyRange;
@@ -36,6 +37,14 @@ public final class SnapshotSource implements Source {
   @Override
   public EntryReader read(ReadView view, KeyRange range, Predicate<byte[]> keep) {
     return db.read(view, range, keep);
+  }
+
+  /** Members as the file's {@code members} bucket records them; a database holds no cluster id. */
+  @Override
+  public ClusterInfo cluster() {
+    return new ClusterInfo(null, db.meta().members().stream()
+        .map(m -> new ClusterInfo.Member(m.id(), m.name(), m.peerUrls(), java.util.List.of(), m.learner()))
+        .toList());
   }
 
   @Override

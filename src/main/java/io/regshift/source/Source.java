@@ -1,13 +1,14 @@
 package io.regshift.source;
 
+import io.regshift.etcd.ClusterInfo;
 import io.regshift.etcd.EntryReader;
 import io.regshift.etcd.KeyRange;
 import io.regshift.etcd.ReadView;
 import java.util.function.Predicate;
 
 /**
- * Where entries come from: a snapshot or member database file (here), a live etcd or an archive
- * (later). Every command reads through this, so each works on every kind of source.
+ * Where entries come from: a snapshot or member database file, a live etcd, or a regshift
+ * archive. Every command reads through this, so each works on every kind of source.
  */
 public interface Source extends AutoCloseable {
 
@@ -26,6 +27,11 @@ public interface Source extends AutoCloseable {
    * @throws SourceException when the view cannot be read (revision compacted or beyond the head)
    */
   EntryReader read(ReadView view, KeyRange range, Predicate<byte[]> keep);
+
+  /** The cluster the entries came from, as far as the source knows it. */
+  default ClusterInfo cluster() {
+    return ClusterInfo.unknown();
+  }
 
   @Override
   void close();

@@ -38,6 +38,11 @@ public final class MakeDemoCluster {
     }
   }
 
+  /** The demo cluster into an empty etcd, for tests in other packages; returns the head revision. */
+  public static long writeDemo(String endpoint) {
+    return demo(endpoint, DEFAULT_SEED).revision();
+  }
+
   /** A big cluster of at least {@code objects} objects, written in batches. */
   static Result scaled(String endpoint, long seed, long objects, ClusterWriter.Bulk bulk) {
     long start = System.nanoTime();

@@ -45,13 +45,17 @@ public final class EtcdServer implements AutoCloseable {
   private final Process process;
   private final Path dataDir;
   private final int clientPort;
+  private final String clientScheme;
+  private final String healthUrl;
   private final EtcdLog log;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EtcdServer(Process process, Path dataDir, int clientPort, EtcdLog log) {
+  private EtcdServer(Process process, Path dataDir, int clientPort, String clientScheme, String healthUrl, EtcdLog log) {
     this.process = process;
     this.dataDir = dataDir;
     this.clientPort = clientPort;
+    this.clientScheme = clientScheme;
+    this.healthUrl = healthUrl;
     this.log = log;
   }
 
@@ -73,9 +77,14 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
-  /** Client URL, e.g. {@code http://127.0.0.1:40123}, for jetcd and etcdctl. */
+  /** Client URL, e.g. {@code http://127.0.0.1:40123} ({@code https://} with TLS), for jetcd and etcdctl. */
   public String endpoint() {
-    return "http://127.0.0.1:" + clientPort;
+    return clientScheme + "://127.0.0.1:" + clientPort;
+  }
+
+  /** {@code 127.0.0.1:PORT}, the client address without a scheme. */
+  public String hostPort() {
+    return "127.0.0.1:" + clientPort;
   }
 
   /** Holds etcd's data and {@link #logFile()}; deleted by {@link #close()}. */
@@ -117,7 +126,8 @@ public final class EtcdServer implements AutoCloseable {
       EtcdLog log = new EtcdLog(dataDir.resolve("etcd.log"));
       int clientPort = FreeLoopbackPort.pick();
       int peerPort = FreeLoopbackPort.pick();
-      String clientUrl = "http://127.0.0.1:" + clientPort;
+      String clientScheme = options.tls() == null ? "http" : "https";
+      String clientUrl = clientScheme + "://127.0.0.1:" + clientPort;
       String peerUrl = "http://127.0.0.1:" + peerPort;
       String name = "regshift-" + ProcessHandle.current().pid() + "-" + STARTED.incrementAndGet();
 
@@ -133,6 +143,20 @@ public final class EtcdServer implements AutoCloseable {
       // One member elects itself at once with these; defaults would cost about a second.
       command.add("--heartbeat-interval=10");
       command.add("--election-timeout=50");
+      String healthUrl = clientUrl + "/health";
+      if (options.tls() != null) {
+        Tls tls = options.tls();
+        command.add("--cert-file=" + tls.cert());
+        command.add("--key-file=" + tls.key());
+        if (tls.clientCa() != null) {
+          command.add("--client-cert-auth");
+          command.add("--trusted-ca-file=" + tls.clientCa());
+        }
+        // the TLS client port may demand a client certificate: ask for health on a plain metrics port
+        String metricsUrl = "http://127.0.0.1:" + FreeLoopbackPort.pick();
+        command.add("--listen-metrics-urls=" + metricsUrl);
+        healthUrl = metricsUrl + "/health";
+      }
       command.addAll(options.extraArgs()); // last, so a test can override any flag above
 
       ProcessBuilder builder = new ProcessBuilder(command).directory(dataDir.toFile());
@@ -141,7 +165,7 @@ public final class EtcdServer implements AutoCloseable {
       builder.environment().putAll(options.extraEnv());
       builder.redirectErrorStream(true).redirectOutput(log.file().toFile());
 
-      EtcdServer server = new EtcdServer(builder.start(), dataDir, clientPort, log);
+      EtcdServer server = new EtcdServer(builder.start(), dataDir, clientPort, clientScheme, healthUrl, log);
       RunningEtcdServers.remember(server);
       return server;
     } catch (IOException e) {
@@ -174,7 +198,7 @@ public final class EtcdServer implements AutoCloseable {
     try {
       HttpURLConnection http =
           (HttpURLConnection)
-              URI.create(endpoint() + "/health").toURL().openConnection(Proxy.NO_PROXY);
+              URI.create(healthUrl).toURL().openConnection(Proxy.NO_PROXY);
       http.setConnectTimeout(250);
       http.setReadTimeout(1000);
       try (InputStream body = http.getInputStream()) {
@@ -220,11 +244,22 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /**
-   * How to start etcd. TLS and auth (a later issue) become further builder methods; until then
-   * {@link Builder#args} and {@link Builder#env} can pass any etcd flag.
+   * TLS on the client port.
+   *
+   * @param cert     server certificate (PEM)
+   * @param key      its key (PEM)
+   * @param clientCa CA that client certificates must be signed by ({@code --client-cert-auth});
+   *                 null for TLS without client certificates
+   */
+  public record Tls(Path cert, Path key, Path clientCa) {}
+
+  /**
+   * How to start etcd. {@link Builder#tls} serves clients over https; auth is switched on with
+   * etcdctl ({@code user add root}, {@code auth enable}). {@link Builder#args} and
+   * {@link Builder#env} can pass any other etcd flag.
    */
   public record Options(List<String> extraArgs, Map<String, String> extraEnv,
-      Duration startupTimeout) {
+      Duration startupTimeout, Tls tls) {
 
     public Options {
       extraArgs = List.copyOf(extraArgs);
@@ -243,6 +278,7 @@ public final class EtcdServer implements AutoCloseable {
       private final List<String> extraArgs = new ArrayList<>();
       private final Map<String, String> extraEnv = new LinkedHashMap<>();
       private Duration startupTimeout = Duration.ofSeconds(20);
+      private Tls tls;
 
       private Builder() {}
 
@@ -263,8 +299,14 @@ public final class EtcdServer implements AutoCloseable {
         return this;
       }
 
+      /** Serve clients over https with this certificate (and client-certificate auth when its CA is given). */
+      public Builder tls(Tls tls) {
+        this.tls = tls;
+        return this;
+      }
+
       public Options build() {
-        return new Options(extraArgs, extraEnv, startupTimeout);
+        return new Options(extraArgs, extraEnv, startupTimeout, tls);
       }
     }
   }

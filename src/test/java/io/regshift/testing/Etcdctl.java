@@ -27,14 +27,27 @@ public final class Etcdctl {
 
   private final String endpoint;
   private final Duration timeout;
+  private final List<String> flags;
 
   public Etcdctl(String endpoint) {
     this(endpoint, Duration.ofSeconds(10));
   }
 
   public Etcdctl(String endpoint, Duration timeout) {
+    this(endpoint, timeout, List.of());
+  }
+
+  private Etcdctl(String endpoint, Duration timeout, List<String> flags) {
     this.endpoint = endpoint;
     this.timeout = timeout;
+    this.flags = List.copyOf(flags);
+  }
+
+  /** The same etcdctl with more global flags, e.g. {@code --cacert=ca.crt} or {@code --user=root:pw}. */
+  public Etcdctl with(String... moreFlags) {
+    List<String> all = new ArrayList<>(flags);
+    all.addAll(List.of(moreFlags));
+    return new Etcdctl(endpoint, timeout, all);
   }
 
   public void put(String key, String value) {
@@ -58,6 +71,7 @@ public final class Etcdctl {
     command.add("--endpoints=" + endpoint);
     command.add("--dial-timeout=" + timeout.toMillis() + "ms");
     command.add("--command-timeout=" + timeout.toMillis() + "ms");
+    command.addAll(flags);
     command.addAll(List.of(args));
     String described = "etcdctl " + String.join(" ", args);
 

@@ -9,11 +9,11 @@ import java.net.ServerSocket;
  * Asks the kernel for an unused port on 127.0.0.1. The port is released before etcd binds it,
  * so another process can rarely take it first; EtcdServer retries when that happens.
  */
-final class FreeLoopbackPort {
+public final class FreeLoopbackPort {
 
   private FreeLoopbackPort() {}
 
-  static int pick() {
+  public static int pick() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {

@@ -1,0 +1,183 @@
+package io.regshift.cli;
+
+import io.regshift.archive.ArchiveManifest;
+import io.regshift.archive.ArchiveWriter;
+import io.regshift.etcd.EtcdRequestException;
+import io.regshift.etcd.MvccEntry;
+import io.regshift.etcd.ReadView;
+import io.regshift.etcd.RevisionCompactedException;
+import io.regshift.etcd.SnapshotDownload;
+import io.regshift.etcd.KeyRange;
+import io.regshift.kube.RegistryKey;
+import io.regshift.kube.RegistryKeys;
+import io.regshift.kube.RegistryPrefix;
+import io.regshift.kube.RegistryStats;
+import io.regshift.kube.ResourceCatalog;
+import io.regshift.kube.ValueCodec;
+import io.regshift.select.SelectedObjects;
+import io.regshift.select.Selection;
+import io.regshift.source.LiveSource;
+import io.regshift.source.Source;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code regshift backup}: a live etcd or any file source, to etcd's own snapshot or a portable archive. */
+@Command(name = "backup", description = {
+    "Back up SOURCE (a live etcd, or any file source) to FILE:",
+    "  FILE.db       etcd's own snapshot through its Maintenance API, with the SHA-256 trailer",
+    "                `etcdctl snapshot save` writes, checked before the file gets its name (live etcd only);",
+    "  FILE.tar.gz   a portable archive (also .tgz): manifest.json, then one entry per key with its stored",
+    "                bytes, revisions, version, lease and SHA-256 (docs/archive-format.md); -n/--kind apply.",
+    "Without SOURCE, --endpoints (or ETCDCTL_ENDPOINTS) names the live etcd.",
+    "A live etcd is read at one revision, whatever is written meanwhile."})
+final class BackupCommand implements Callable<Integer> {
+  /** Attempts in all with --retry-on-compaction. */
+  private static final int ATTEMPTS = 3;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE",
+      description = "etcd://host:port,... (etcds:// for TLS), an etcd database file, or an archive.")
+  String source;
+
+  @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
+      description = "Where to write: FILE.db (etcd snapshot) or FILE.tar.gz / FILE.tgz (archive). Replaced when complete.")
+  Path file;
+
+  @Mixin SourceOptions sourceOptions;
+  @Mixin SelectionOptions selectionOptions;
+  @Mixin ConnectionOptions connection;
+
+  @Option(names = "--retry-on-compaction",
+      description = "When etcd compacts the revision being read (a long backup), start again at the new revision"
+          + " (up to " + ATTEMPTS + " attempts).")
+  boolean retryOnCompaction;
+
+  @Override
+  public Integer call() {
+    String name = file.getFileName().toString();
+    boolean db = name.endsWith(".db");
+    if (!db && !name.endsWith(".tar.gz") && !name.endsWith(".tgz")) {
+      throw new UsageException(file + ": name the backup FILE.db (etcd snapshot) or FILE.tar.gz / FILE.tgz (archive)");
+    }
+    if (source == null && !connection.hasEndpoints()) {
+      throw new UsageException("no SOURCE: give etcd://host:port (etcds:// for TLS), a file, or --endpoints"
+          + " (ETCDCTL_ENDPOINTS) for a live etcd");
+    }
+    if (db && (selectionOptions.given() || sourceOptions.revision != 0)) {
+      throw new UsageException(file + ": a .db backup is etcd's own snapshot of the whole keyspace at its newest"
+          + " revision; -n, --kind, --all-keys and --revision apply to archives (.tar.gz)");
+    }
+    try (Source src = source == null ? connection.openEndpoints(sourceOptions.prefix())
+        : connection.open(source, sourceOptions.prefix())) {
+      if (db) {
+        if (!(src instanceof LiveSource live)) {
+          throw new UsageException(file + ": a .db backup is a snapshot taken by a live etcd, and " + src.name()
+              + " is a file; copy it, or back it up to an archive (.tar.gz)");
+        }
+        return snapshot(live);
+      }
+      return archive(src);
+    }
+  }
+
+  private int snapshot(LiveSource live) {
+    PrintWriter err = spec.commandLine().getErr();
+    Progress progress = Progress.forTerminal(err, "saving");
+    SnapshotDownload.Result r;
+    try {
+      r = SnapshotDownload.save(live.connection(), file, progress::transfer);
+    } finally {
+      progress.done();
+    }
+    String keys = "";
+    try {
+      keys = count(countAt(live, r.revision()), "key") + ", "; // while etcd still has that revision
+    } catch (EtcdRequestException e) {
+      // the count is a courtesy; the snapshot itself is saved and checked
+    }
+    err.println(String.format("regshift: saved etcd's snapshot of %s at revision %d (%s%s) to %s; sha256 %s verified",
+        live.name(), r.revision(), keys, StatsCommand.bytes(r.size()), file, r.sha256().substring(0, 16) + "…"));
+    return Main.OK;
+  }
+
+  private static long countAt(LiveSource live, long revision) {
+    return live.connection().call("count keys", () -> live.connection().client().getKVClient().get(
+        io.etcd.jetcd.ByteSequence.from(new byte[] {0}), io.etcd.jetcd.options.GetOption.builder()
+            .withRange(io.etcd.jetcd.ByteSequence.from(new byte[] {0})).withRevision(revision).withCountOnly(true)
+            .build())).getCount();
+  }
+
+  private int archive(Source src) {
+    PrintWriter err = spec.commandLine().getErr();
+    ResourceCatalog catalog = ResourceCatalog.builtin();
+    Selection selection = selectionOptions.selection(catalog);
+    ReadView view = sourceOptions.view();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return archiveOnce(src, selection, view, catalog, err);
+      } catch (RevisionCompactedException e) {
+        if (!(retryOnCompaction && src instanceof LiveSource live && view.mode() == ReadView.Mode.LATEST)
+            || attempt == ATTEMPTS) {
+          throw new RevisionCompactedException(e.getMessage() + (retryOnCompaction ? "" : " (--retry-on-compaction"
+              + " starts again at the new revision)"), e.revision(), e);
+        }
+        long old = live.headRevision();
+        live.pin();
+        err.println("regshift: revision " + old + " was compacted during the backup; starting again at revision "
+            + live.headRevision());
+      }
+    }
+  }
+
+  private int archiveOnce(Source src, Selection selection, ReadView view, ResourceCatalog catalog, PrintWriter err) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String prefix = sourceOptions.prefix();
+    long revision = view.mode() == ReadView.Mode.AT ? view.revision() : src.headRevision();
+    Progress progress = Progress.forTerminal(err, "backed up");
+    if (src instanceof LiveSource live && selection.keepsEverything()) {
+      progress.expect(live.count(selection.includesKeysOutsidePrefix() ? KeyRange.all()
+          : KeyRange.prefix(RegistryPrefix.keyBase(prefix))));
+    }
+    ArchiveManifest manifest;
+    boolean emptyRange;
+    try (ArchiveWriter writer = ArchiveWriter.create(file, key -> resourceOf(key, prefix, catalog), now);
+         SelectedObjects objects = new SelectedObjects(src, view, selection, prefix, catalog, ValueCodec.builtin())) {
+      for (MvccEntry e = objects.nextEntry(); e != null; e = objects.nextEntry()) {
+        writer.add(e);
+        progress.tick(writer.entries(), e.value().length);
+      }
+      emptyRange = objects.keysSeen() == 0;
+      manifest = writer.commit(new ArchiveManifest(ArchiveManifest.FORMAT_VERSION, "regshift " + VersionCommand.version(),
+          now.toString(), src.name(), src.cluster(), revision, RegistryPrefix.normalize(prefix),
+          new ArchiveManifest.Selection(selectionOptions.namespaces, selectionOptions.kindList(), selectionOptions.allKeys),
+          0, 0, java.util.List.of(), null));
+    } finally {
+      progress.done();
+    }
+    if (emptyRange) {
+      err.println(SourceOptions.emptyPrefixWarning(src.name(), prefix, selectionOptions.allKeys));
+    }
+    err.println(String.format("regshift: backed up %s (%s of values) at revision %d from %s to %s",
+        count(manifest.entries(), "key"), StatsCommand.bytes(manifest.bytes()), manifest.revision(), src.name(), file));
+    return Main.OK;
+  }
+
+  static String count(long n, String noun) {
+    return String.format("%,d %s%s", n, noun, n == 1 ? "" : "s");
+  }
+
+  private static String resourceOf(byte[] key, String prefix, ResourceCatalog catalog) {
+    RegistryKey k = RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), prefix, catalog);
+    return k.inRegistry() ? k.groupResource() : RegistryStats.OUTSIDE;
+  }
+}

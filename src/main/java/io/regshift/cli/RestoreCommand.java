@@ -1,0 +1,311 @@
+package io.regshift.cli;
+
+import io.regshift.etcd.EtcdConnection;
+import io.regshift.etcd.EtcdRequestException;
+import io.regshift.etcd.Endpoints;
+import io.regshift.etcd.EntryReader;
+import io.regshift.etcd.KeyRange;
+import io.regshift.etcd.MvccEntry;
+import io.regshift.etcd.ReadView;
+import io.regshift.kube.RegistryKey;
+import io.regshift.kube.RegistryKeys;
+import io.regshift.kube.RegistryPrefix;
+import io.regshift.kube.ResourceCatalog;
+import io.regshift.select.Selection;
+import io.regshift.sink.ConflictPolicy;
+import io.regshift.sink.EtcdRestoreWriter;
+import io.regshift.sink.RestoreConflict;
+import io.regshift.sink.RestoreItem;
+import io.regshift.sink.RestoreJournal;
+import io.regshift.sink.RestoreTier;
+import io.regshift.sink.RestoreVerifier;
+import io.regshift.sink.ShortLivedData;
+import io.regshift.source.Source;
+import io.regshift.source.Sources;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code regshift restore}: the keys of any source, byte for byte, into a target etcd. */
+@Command(name = "restore", description = {
+    "Restore the keys of SOURCE (an etcd database file, an archive, or a live etcd) into the etcd at --endpoints,",
+    "byte for byte, in a real restore's order (CRDs and namespaces first, events last), in batched create-only",
+    "transactions, with a journal to resume an interrupted run, and every key read back and compared.",
+    "A target that already holds keys under the prefix is refused unless --on-conflict is given."})
+final class RestoreCommand implements Callable<Integer> {
+  /** kube-apiserver's --event-ttl default: an archive keeps no TTL. */
+  static final Duration DEFAULT_EVENT_TTL = Duration.ofHours(1);
+  /** kube-apiserver's master lease TTL (lease endpoint reconciler). */
+  static final long MASTERLEASE_TTL_SECONDS = 15;
+  /** etcd's default --max-request-bytes. */
+  static final long DEFAULT_TXN_BYTES = 1536 * 1024;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SOURCE",
+      description = "An etcd database file, an archive (.tar.gz), or etcd://host:port,... (etcds:// for TLS).")
+  String source;
+
+  @Mixin SourceOptions sourceOptions;
+  @Mixin SelectionOptions selectionOptions;
+  @Mixin ConnectionOptions connection;
+
+  @Option(names = "--dry-run", description = "Write nothing: print what would be written per resource, and every key the target already holds.")
+  boolean dryRun;
+
+  @Option(names = "--on-conflict", paramLabel = "fail|skip|overwrite",
+      description = "A key the target already holds: fail (stop), skip (keep the target's), overwrite. Without it a target holding keys under the prefix is refused.")
+  String onConflict;
+
+  @Option(names = "--target-prefix", paramLabel = "PREFIX", description = "Re-root the keys under this prefix in the target (default: the source's --prefix).")
+  String targetPrefix;
+
+  @Option(names = "--include", split = ",", paramLabel = "DATA",
+      description = "Also restore these, left out by default: events, masterleases.")
+  List<String> include = new ArrayList<>();
+
+  @Option(names = "--exclude", split = ",", paramLabel = "DATA",
+      description = "Leave out these, restored by default: leases, endpoints (and endpointslices), ranges.")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(names = "--include-all", description = "Restore every key under the prefix (events and masterleases too).")
+  boolean includeAll;
+
+  @Option(names = "--event-ttl", paramLabel = "DURATION", converter = GoDuration.class,
+      description = "The lease restored events get (default 1h, kube-apiserver's --event-ttl).")
+  Duration eventTtl = DEFAULT_EVENT_TTL;
+
+  @Option(names = "--txn-ops", paramLabel = "N", defaultValue = "128", description = "Keys per transaction at most (default ${DEFAULT-VALUE}, etcd's --max-txn-ops).")
+  int txnOps;
+
+  @Option(names = "--txn-bytes", paramLabel = "BYTES", defaultValue = "" + DEFAULT_TXN_BYTES,
+      description = "Bytes per transaction request at most (default ${DEFAULT-VALUE}, etcd's --max-request-bytes).")
+  long txnBytes;
+
+  @Option(names = "--in-flight", paramLabel = "N", defaultValue = "4", description = "Transactions sent at once (default ${DEFAULT-VALUE}).")
+  int inFlight;
+
+  @Option(names = "--journal", paramLabel = "FILE",
+      description = "The resume journal (default: SOURCE.restore-journal beside a file SOURCE; restore-HOST_PORT.journal here for a live one).")
+  Path journalFile;
+
+  private final ResourceCatalog catalog = ResourceCatalog.builtin();
+
+  @Override
+  public Integer call() {
+    ConflictPolicy policy = policy();
+    Set<ShortLivedData> restored = restoredShortLivedData();
+    if (selectionOptions.allKeys) {
+      throw new UsageException("--all-keys: restore writes the keys under the prefix only (compact_rev_key and the like belong to etcd)");
+    }
+    if (txnOps < 1 || txnBytes < 1024 || inFlight < 1) {
+      throw new UsageException("--txn-ops and --in-flight must be at least 1, --txn-bytes at least 1024");
+    }
+    if (eventTtl.toSeconds() < 1) {
+      throw new UsageException("--event-ttl must be at least 1s, not " + eventTtl);
+    }
+    if (!connection.hasEndpoints()) {
+      throw new UsageException("no target: give --endpoints (or ETCDCTL_ENDPOINTS) for the etcd to restore into");
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    String prefix = sourceOptions.prefix();
+    String sourceBase = RegistryPrefix.keyBase(prefix);
+    String targetBase = RegistryPrefix.keyBase(targetPrefix == null ? prefix : targetPrefix);
+    Selection selection = selectionOptions.selection(catalog);
+    ReadView view = sourceOptions.view();
+    try (Source src = Sources.open(source, (uris, tls) -> connection.openRestoreSource(uris, tls, prefix));
+         EtcdConnection target = EtcdConnection.open(connection.settings(List.of(), false))) {
+      String clusterId = Long.toHexString(target.header(targetBase).getClusterId());
+      long held = count(target, targetBase);
+      Path journalPath = journalPath(src);
+      String identity = "target cluster " + clusterId + " prefix " + targetBase;
+      boolean resuming = Files.exists(journalPath);
+      if (held > 0 && onConflict == null && !dryRun && !resuming) {
+        throw new UsageException(target.settings().sourceName() + ": the target already holds " + BackupCommand.count(held, "key")
+            + " under " + targetBase + "; refusing to restore into it (--dry-run lists them; --on-conflict fail|skip|overwrite"
+            + " restores anyway)");
+      }
+      RestoreJournal journal = dryRun && !resuming ? null : RestoreJournal.open(journalPath, identity);
+      Map<ShortLivedData, Long> left = new EnumMap<>(ShortLivedData.class);
+      Progress progress = Progress.forTerminal(err, dryRun ? "planned" : "restored");
+      EtcdRestoreWriter writer = new EtcdRestoreWriter(target, journal,
+          new EtcdRestoreWriter.Settings(txnOps, txnBytes, inFlight, dryRun, policy));
+      long[] seen = new long[1];
+      try {
+        for (RestoreTier tier : RestoreTier.values()) {
+          pass(src, view, sourceBase, targetBase, selection, restored, tier, left, item -> {
+            writer.add(item);
+            progress.tick(++seen[0], item.value().length);
+          });
+          writer.barrier(); // a tier is committed before the next begins
+        }
+      } finally {
+        progress.done();
+        writer.close();
+      }
+      if (held == 0 && seen[0] == 0 && left.isEmpty()) {
+        err.println(SourceOptions.emptyPrefixWarning(src.name(), prefix, false));
+      }
+      if (dryRun) {
+        printPlan(writer, left, policy, held, onConflict == null && !resuming);
+        if (journal != null) {
+          journal.close();
+        }
+        return Main.OK;
+      }
+      RestoreVerifier verifier = new RestoreVerifier(target, txnOps, txnBytes);
+      pass(src, view, sourceBase, targetBase, selection, restored, null, new EnumMap<>(ShortLivedData.class), item -> {
+        if (!writer.keptTargetValue(item.keyString())) {
+          verifier.add(item);
+        }
+      });
+      verifier.flush();
+      String summary = String.format("written %,d, resumed %,d, skipped %,d%s, conflicts %,d, verified %,d",
+          writer.written(), writer.resumed(), left.values().stream().mapToLong(Long::longValue).sum(), leftOut(left),
+          writer.conflicts().size(), verifier.verified());
+      if (verifier.problems() > 0) {
+        journal.close();
+        err.println("regshift: restore of " + src.name() + " into " + target.settings().sourceName() + ": " + summary);
+        throw new UsageException(target.settings().sourceName() + ": " + verifier.problems() + " restored keys do not read back"
+            + " as written: " + String.join("; ", verifier.quoted()), Main.SOME_FAILED);
+      }
+      journal.delete();
+      err.println("regshift: restored " + src.name() + " into " + target.settings().sourceName() + targetBaseNote(sourceBase, targetBase)
+          + ": " + summary);
+      return Main.OK;
+    }
+  }
+
+  /**
+   * One pass over the source: the keys of {@code tier} (every tier when null) that the selection
+   * and the rules for short-lived data keep; those left out by the rules are counted in {@code left}.
+   */
+  private void pass(Source src, ReadView view, String sourceBase, String targetBase, Selection selection,
+      Set<ShortLivedData> restored, RestoreTier tier, Map<ShortLivedData, Long> left, Consumer<RestoreItem> sink) {
+    boolean everything = selection.keepsEverything();
+    try (EntryReader entries = src.read(view, KeyRange.prefix(sourceBase), key -> {
+      RegistryKey k = RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), sourceBase, catalog);
+      if (tier != null && RestoreTier.of(k) != tier || !(everything || selection.matches(k))) {
+        return false;
+      }
+      ShortLivedData d = ShortLivedData.of(k);
+      if (d != null && !restored.contains(d)) {
+        left.merge(d, 1L, Long::sum);
+        return false;
+      }
+      return true;
+    })) {
+      for (MvccEntry e = entries.next(); e != null; e = entries.next()) {
+        String key = e.keyString();
+        RegistryKey k = RegistryKeys.parse(key, sourceBase, catalog);
+        ShortLivedData d = ShortLivedData.of(k);
+        long ttl = d == ShortLivedData.EVENTS ? eventTtl.toSeconds() : d == ShortLivedData.MASTERLEASES ? MASTERLEASE_TTL_SECONDS : 0;
+        byte[] targetKey = (targetBase + key.substring(sourceBase.length())).getBytes(StandardCharsets.UTF_8);
+        sink.accept(new RestoreItem(k.groupResource(), targetKey, e.value(), ttl));
+      }
+    }
+  }
+
+  private void printPlan(EtcdRestoreWriter writer, Map<ShortLivedData, Long> left, ConflictPolicy policy, long held,
+      boolean wouldRefuse) {
+    PrintWriter out = spec.commandLine().getOut();
+    Table table = new Table("RESOURCE", "KEYS");
+    writer.perResource().forEach((resource, n) -> table.add(resource, String.format("%,d", n)));
+    left.forEach((d, n) -> table.add(d.flagName() + " (left out)", String.format("%,d", n)));
+    table.print(out);
+    List<RestoreConflict> conflicts = writer.conflicts();
+    for (RestoreConflict c : conflicts) {
+      out.println("conflict " + c.describe());
+    }
+    String verdict = wouldRefuse && held > 0 ? "; the target holds " + BackupCommand.count(held, "key")
+        + ", so a run without --on-conflict is refused" : conflicts.isEmpty() ? "" : "; conflicts: "
+        + policy.name().toLowerCase(Locale.ROOT);
+    spec.commandLine().getErr().println(String.format("regshift: dry run: would write %,d keys (%,d already written by an"
+        + " earlier run), %,d conflicts%s; nothing written", writer.written(), writer.resumed(), conflicts.size(), verdict));
+  }
+
+  private static String leftOut(Map<ShortLivedData, Long> left) {
+    if (left.isEmpty()) {
+      return "";
+    }
+    List<String> parts = new ArrayList<>();
+    left.forEach((d, n) -> parts.add(d.flagName() + " " + n));
+    return " (" + String.join(", ", parts) + ")";
+  }
+
+  private static String targetBaseNote(String sourceBase, String targetBase) {
+    return sourceBase.equals(targetBase) ? "" : " under " + targetBase;
+  }
+
+  private static long count(EtcdConnection target, String base) {
+    byte[] from = base.getBytes(StandardCharsets.UTF_8);
+    KeyRange range = KeyRange.prefix(from);
+    return target.call("count keys", () -> target.client().getKVClient().get(io.etcd.jetcd.ByteSequence.from(from),
+        io.etcd.jetcd.options.GetOption.builder().withRange(io.etcd.jetcd.ByteSequence.from(range.to()))
+            .withCountOnly(true).build())).getCount();
+  }
+
+  private Path journalPath(Source src) {
+    if (journalFile != null) {
+      return journalFile;
+    }
+    if (Endpoints.isLive(source)) {
+      return Path.of("restore-" + src.name().replaceAll("^[a-z]+://", "").replaceAll("[^A-Za-z0-9.-]+", "_") + ".journal");
+    }
+    return Path.of(source + ".restore-journal");
+  }
+
+  private ConflictPolicy policy() {
+    if (onConflict == null) {
+      return ConflictPolicy.FAIL;
+    }
+    try {
+      return ConflictPolicy.valueOf(onConflict.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--on-conflict " + onConflict + ": say fail, skip or overwrite");
+    }
+  }
+
+  private Set<ShortLivedData> restoredShortLivedData() {
+    if (includeAll && !exclude.isEmpty()) {
+      throw new UsageException("--include-all restores everything: it cannot go with --exclude");
+    }
+    Set<ShortLivedData> set = EnumSet.noneOf(ShortLivedData.class);
+    for (ShortLivedData d : ShortLivedData.values()) {
+      if (includeAll || d.restoredByDefault()) {
+        set.add(d);
+      }
+    }
+    for (String name : include) {
+      set.add(named("--include", name));
+    }
+    for (String name : exclude) {
+      set.remove(named("--exclude", name));
+    }
+    return set;
+  }
+
+  private static ShortLivedData named(String flag, String name) {
+    ShortLivedData d = ShortLivedData.byFlagName(name);
+    if (d == null) {
+      throw new UsageException(flag + " " + name + ": say events, leases, masterleases, endpoints or ranges");
+    }
+    return d;
+  }
+}
