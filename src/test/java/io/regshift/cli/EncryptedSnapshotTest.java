@@ -277,6 +277,23 @@ class EncryptedSnapshotTest {
   }
 
   @Test
+  void aLiveEtcdIsReadTheSameWay() throws Exception {
+    try (EtcdServer server = EtcdServer.start(EtcdServer.Options.defaults());
+         Client client = Client.builder().endpoints(server.endpoint()).build()) {
+      String key = "/registry/secrets/prod/live";
+      put(client.getKVClient(), key, AtRestEncryptor.secretbox("box", BOX, encode(secret("live", "on-air"))));
+      CliRun r = CliRun.of(Map.of(), "get", "etcd://" + server.hostPort(), "secret/live", "-n", "prod", "-o", "json",
+          "--encryption-config", config.toString());
+      assertEquals(0, r.code(), r.err());
+      assertEquals(b64("on-air".getBytes(StandardCharsets.UTF_8)), ((Map<?, ?>) ((Map<?, ?>) Json.parse(r.out())).get("data")).get("password"));
+      CliRun stats = CliRun.of(Map.of(), "stats", "etcd://" + server.hostPort(), "-o", "json", "--encryption-config", config.toString());
+      assertEquals(0, stats.code(), stats.err());
+      assertEquals(Map.of("secretbox:v1:box", 1L), atRest((Map<?, ?>) Json.parse(stats.out()), "secrets").get("encrypted"));
+      assertEquals(1L, atRest((Map<?, ?>) Json.parse(stats.out()), "secrets").get("stale"), "secretbox is the third provider for secrets");
+    }
+  }
+
+  @Test
   void historyShowsEachRevisionDecryptedAndUnderWhichKey() {
     CliRun t = CliRun.of("history", snapshot.toString(), "secret/db-password", "-n", "prod", "--encryption-config", config.toString());
     assertEquals(0, t.code(), t.err());
