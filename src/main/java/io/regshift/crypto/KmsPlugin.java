@@ -97,7 +97,17 @@ final class KmsPlugin implements AutoCloseable {
       Status s = e.getStatus();
       String why = s.getDescription() == null ? s.getCode().toString() : s.getCode() + ": " + s.getDescription();
       if (s.getCode() == Status.Code.UNAVAILABLE) {
-        throw new DecryptionException("cannot reach the KMS plugin at " + endpoint + " (" + why + ")");
+        Path socket = socketPath(endpoint);
+        if (!java.nio.file.Files.exists(socket)) {
+          throw new DecryptionException("cannot reach the KMS plugin at " + endpoint + ": no such socket"
+              + " (run where the plugin runs, or give --kms-endpoint or --kms-key)");
+        }
+        Throwable root = e;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        throw new DecryptionException("cannot reach the KMS plugin at " + endpoint + " ("
+            + (root != e && root.getMessage() != null ? root.getMessage() : why) + ")");
       }
       if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
         throw new DecryptionException("the KMS plugin at " + endpoint + " did not answer within " + timeout.toMillis() + " ms");

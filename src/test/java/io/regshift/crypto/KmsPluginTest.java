@@ -88,6 +88,16 @@ class KmsPluginTest {
     try (ValueDecryptor d = decryptor(endpoint, Map.of())) {
       String m = assertThrows(DecryptionException.class, () -> d.decrypt(key, value)).getMessage();
       assertTrue(m.startsWith("encrypted with kms v2 provider \"test-kms\": cannot reach the KMS plugin at " + endpoint), m);
+      assertTrue(m.endsWith(": no such socket (run where the plugin runs, or give --kms-endpoint or --kms-key)"), m);
+    }
+    Path stale = tmp.resolve("stale.sock");
+    try (var listener = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      listener.bind(java.net.UnixDomainSocketAddress.of(stale)); // closed without unlinking: nobody listens
+    }
+    try (ValueDecryptor d = decryptor("unix://" + stale, Map.of())) {
+      String m = assertThrows(DecryptionException.class, () -> d.decrypt(key, value)).getMessage();
+      assertTrue(m.startsWith("encrypted with kms v2 provider \"test-kms\": cannot reach the KMS plugin at unix://" + stale + " ("), m);
+      assertTrue(m.toLowerCase(java.util.Locale.ROOT).contains("refused"), m);
     }
     try (ValueDecryptor d = decryptor(endpoint, Map.of("test-kms", List.of(seed)))) {
       assertArrayEquals("x".getBytes(StandardCharsets.UTF_8), d.decrypt(key, value), "--kms-key: the seed, no plugin");
