@@ -15,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -243,26 +241,14 @@ final class EncryptionConfigParser {
     return new ProviderConfig.Kms(apiVersion, name, endpoint, timeout);
   }
 
-  private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
-
-  /** Go's time.ParseDuration for the positive values a config holds (3s, 500ms, 1m30s); null if not one. */
+  /** Go's time.ParseDuration (the codec's own), for the positive values a config holds; null if not one. */
   static Duration goDuration(String text) {
-    Matcher m = DURATION_PART.matcher(text);
-    double nanos = 0;
-    int at = 0;
-    while (at < text.length() && m.find(at) && m.start() == at) {
-      double n = Double.parseDouble(m.group(1));
-      nanos += n * switch (m.group(2)) {
-        case "ns" -> 1;
-        case "us", "µs" -> 1e3;
-        case "ms" -> 1e6;
-        case "s" -> 1e9;
-        case "m" -> 60e9;
-        default -> 3600e9;
-      };
-      at = m.end();
+    try {
+      long nanos = io.regshift.kube.proto.GoTimeAccess.parseDuration(text);
+      return nanos > 0 ? Duration.ofNanos(nanos) : null;
+    } catch (IllegalArgumentException e) {
+      return null;
     }
-    return at == text.length() && at > 0 ? Duration.ofNanos((long) nanos) : null;
   }
 
   @SuppressWarnings("unchecked")
