@@ -132,16 +132,7 @@ final class StatsCommand implements Callable<Integer> {
     }
     d.put("members", members);
     d.put("keys", count);
-    List<Object> rows = new ArrayList<>();
-    for (RegistryStats.ResourceRow r : stats.resources()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("resource", r.resource());
-      m.put("group", r.group());
-      m.put("objects", r.objects());
-      m.put("bytes", r.bytes());
-      rows.add(m);
-    }
-    d.put("resources", rows);
+    d.put("resources", resourceRows(stats, false));
     d.put("largest", largest(stats));
     d.put("encodings", new LinkedHashMap<String, Object>(stats.encodings()));
     List<RegistryStats.AtRestRow> atRest = stats.atRest(config);
@@ -175,6 +166,25 @@ final class StatsCommand implements Callable<Integer> {
     }
     out.flush();
     return Main.OK;
+  }
+
+  /** Per resource: live objects and bytes, and where a file has them, stored revisions and tombstones. */
+  private static List<Object> resourceRows(RegistryStats stats, boolean withRevisions) {
+    List<Object> rows = new ArrayList<>();
+    for (RegistryStats.ResourceRow r : stats.resources()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("resource", r.resource());
+      m.put("group", r.group());
+      m.put("objects", r.objects());
+      m.put("bytes", r.bytes());
+      if (withRevisions) {
+        m.put("revisions", r.revisions());
+        m.put("revisionBytes", r.revisionBytes());
+        m.put("tombstones", r.tombstones());
+      }
+      rows.add(m);
+    }
+    return rows;
   }
 
   private static List<Object> largest(RegistryStats stats) {
@@ -223,19 +233,7 @@ final class StatsCommand implements Callable<Integer> {
     }
     d.put("trailer", t);
     d.put("integrityProblems", problems);
-    List<Object> rows = new ArrayList<>();
-    for (RegistryStats.ResourceRow r : stats.resources()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("resource", r.resource());
-      m.put("group", r.group());
-      m.put("objects", r.objects());
-      m.put("bytes", r.bytes());
-      m.put("revisions", r.revisions());
-      m.put("revisionBytes", r.revisionBytes());
-      m.put("tombstones", r.tombstones());
-      rows.add(m);
-    }
-    d.put("resources", rows);
+    d.put("resources", resourceRows(stats, true));
     d.put("largest", largest(stats));
     d.put("encodings", new LinkedHashMap<String, Object>(stats.encodings()));
     return d;
