@@ -79,7 +79,12 @@ public final class EtcdFailures {
         || desc.contains("Connection closed while performing TLS negotiation")) {
       return fail("TLS handshake failed: the server does not speak TLS on this port; use etcd:// (http://)", t);
     }
-    if (!settings.tls() && desc.contains("Network closed for unknown reason")) {
+    // a TLS server drops a plaintext client: gRPC says either "Network closed" or, when the reset
+    // arrives first, a bare "io exception" with no connect failure under it
+    boolean droppedAfterConnect = desc.contains("Network closed for unknown reason")
+        || (desc.startsWith("io exception") && find(t, ConnectException.class) == null
+            && find(t, UnknownHostException.class) == null && find(t, SSLException.class) == null);
+    if (!settings.tls() && droppedAfterConnect) {
       return fail("the server closed the connection at once; it probably expects TLS: use etcds:// (https://)"
           + " with --cacert, --cert and --key", t);
     }
