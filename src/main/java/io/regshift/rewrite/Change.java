@@ -1,0 +1,12 @@
+package io.regshift.rewrite;
+
+/**
+ * One change a rule made, as the report (--report FILE) lists it, one JSON line each.
+ *
+ * @param key      the etcd key of the object as read from the source
+ * @param rule     the rule's name, e.g. "service-cidr"
+ * @param path     the field, e.g. "spec.clusterIPs[0]" or "key" when the key itself changed
+ * @param oldValue the value before (null when the field was added)
+ * @param newValue the value after (null when the field was removed)
+ */
+public record Change(String key, String rule, String path, Object oldValue, Object newValue) {}
