@@ -23,6 +23,25 @@ final class AesCbc {
     }
   }
 
+  /** {@code IV ‖ ciphertext} of the plaintext, with a fresh random IV, as kube-apiserver writes it. */
+  static byte[] seal(byte[] key, byte[] plaintext) {
+    return seal(key, Randomness.bytes(BLOCK), plaintext);
+  }
+
+  /** The same with a given IV (known-answer tests). */
+  static byte[] seal(byte[] key, byte[] iv, byte[] plaintext) {
+    int pad = BLOCK - plaintext.length % BLOCK; // 1..16: always some padding, as PKCS#7 asks
+    byte[] padded = Arrays.copyOf(plaintext, plaintext.length + pad);
+    Arrays.fill(padded, plaintext.length, padded.length, (byte) pad);
+    CBCModeCipher cbc = CBCBlockCipher.newInstance(AESEngine.newInstance());
+    cbc.init(true, new ParametersWithIV(new KeyParameter(key), iv));
+    byte[] out = Arrays.copyOf(iv, BLOCK + padded.length);
+    for (int off = 0; off < padded.length; off += BLOCK) {
+      cbc.processBlock(padded, off, out, BLOCK + off);
+    }
+    return out;
+  }
+
   static byte[] open(byte[] key, byte[] payload) throws DecryptionException {
     checkKey(key);
     if (payload.length < BLOCK) {

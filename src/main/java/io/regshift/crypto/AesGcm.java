@@ -18,6 +18,28 @@ final class AesGcm {
 
   private AesGcm() {}
 
+  /**
+   * {@code nonce ‖ ciphertext ‖ tag} with a fresh random nonce (kube-apiserver's aesgcm, and the
+   * data of KMS v1 and v2) and the etcd key as additional data.
+   */
+  static byte[] seal(byte[] key, byte[] plaintext, byte[] aad) {
+    return seal(key, Randomness.bytes(NONCE), plaintext, aad);
+  }
+
+  /** The same with a given nonce (known-answer tests; a nonce must never be used twice with a key). */
+  static byte[] seal(byte[] key, byte[] nonce, byte[] plaintext, byte[] aad) {
+    GCMModeCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
+    gcm.init(true, new AEADParameters(new KeyParameter(key), TAG * 8, nonce, aad));
+    byte[] out = java.util.Arrays.copyOf(nonce, NONCE + gcm.getOutputSize(plaintext.length));
+    int n = gcm.processBytes(plaintext, 0, plaintext.length, out, NONCE);
+    try {
+      gcm.doFinal(out, NONCE + n);
+    } catch (InvalidCipherTextException e) {
+      throw new IllegalStateException("AES-GCM encryption cannot fail", e);
+    }
+    return out;
+  }
+
   static byte[] open(byte[] key, byte[] payload, int offset, byte[] aad) throws DecryptionException {
     AesCbc.checkKey(key);
     int length = payload.length - offset;

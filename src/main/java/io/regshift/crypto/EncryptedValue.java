@@ -56,6 +56,20 @@ public record EncryptedValue(String provider, String version, String keyName, in
                 problemWith(provider, version, keyName)));
     }
 
+    /** {@code k8s:enc:<provider>:<version>:<keyName>:}, what a writer puts before the payload. */
+    public static byte[] prefix(String provider, String version, String keyName) {
+        return ("k8s:enc:" + provider + ":" + version + ":" + keyName + ":").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * True when the payload is bound to the etcd key it is stored under (aesgcm and KMS use the
+     * key as additional data): copied under another key, it no longer opens. aescbc and
+     * secretbox payloads can move; a malformed prefix is treated as bound (nothing is known).
+     */
+    public boolean bindsKey() {
+        return isMalformed() || !(provider.equals("aescbc") || provider.equals("secretbox"));
+    }
+
     public boolean isMalformed() {
         return problem != null;
     }

@@ -75,6 +75,11 @@ public final class EncryptionConfig {
     return rules.values().stream().flatMap(List::stream).anyMatch(p -> p.keyIndex(prefix) >= 0);
   }
 
+  /** Every provider of every rule, in order (a provider listed by several rules is repeated). */
+  List<ProviderConfig> allProviders() {
+    return rules.values().stream().flatMap(List::stream).toList();
+  }
+
   /** Every KMS provider, once each. */
   public List<ProviderConfig.Kms> kmsProviders() {
     Map<String, ProviderConfig.Kms> out = new LinkedHashMap<>();

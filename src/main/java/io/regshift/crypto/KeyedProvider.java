@@ -35,6 +35,20 @@ public enum KeyedProvider {
     };
   }
 
+  /** The payload (the bytes after the prefix) of a plaintext to be stored under {@code etcdKey}. */
+  byte[] seal(byte[] key, byte[] plaintext, byte[] etcdKey) {
+    return switch (this) {
+      case AESCBC -> AesCbc.seal(key, plaintext);
+      case AESGCM -> AesGcm.seal(key, plaintext, etcdKey);
+      case SECRETBOX -> Secretbox.seal(key, plaintext);
+    };
+  }
+
+  /** True when the payload is bound to the etcd key (additional data): it does not open under another key. */
+  public boolean bindsKey() {
+    return this == AESGCM;
+  }
+
   static KeyedProvider byWord(String word) {
     for (KeyedProvider p : values()) {
       if (p.word.equals(word)) {

@@ -39,6 +39,13 @@ final class KmsPlugin implements AutoCloseable {
       unary(KmsPluginV1Proto.getDescriptor().findServiceByName("KeyManagementService"), "Decrypt",
           KmsPluginV1Proto.DecryptRequest.getDefaultInstance(), KmsPluginV1Proto.DecryptResponse.getDefaultInstance());
 
+  private static final MethodDescriptor<KmsPluginV2Proto.EncryptRequest, KmsPluginV2Proto.EncryptResponse> ENCRYPT_V2 =
+      unary(KmsPluginV2Proto.getDescriptor().findServiceByName("KeyManagementService"), "Encrypt",
+          KmsPluginV2Proto.EncryptRequest.getDefaultInstance(), KmsPluginV2Proto.EncryptResponse.getDefaultInstance());
+  private static final MethodDescriptor<KmsPluginV1Proto.EncryptRequest, KmsPluginV1Proto.EncryptResponse> ENCRYPT_V1 =
+      unary(KmsPluginV1Proto.getDescriptor().findServiceByName("KeyManagementService"), "Encrypt",
+          KmsPluginV1Proto.EncryptRequest.getDefaultInstance(), KmsPluginV1Proto.EncryptResponse.getDefaultInstance());
+
   private final String endpoint;
   private final Duration timeout;
   private EventLoopGroup group;
@@ -89,6 +96,24 @@ final class KmsPlugin implements AutoCloseable {
     return call(DECRYPT_V1, request).getPlain().toByteArray();
   }
 
+  /** The plugin's Encrypt of a fresh KMS v2 DEK source (seed): its ciphertext, key ID and annotations. */
+  KmsPluginV2Proto.EncryptResponse encryptV2(byte[] seed) throws DecryptionException {
+    KmsPluginV2Proto.EncryptRequest request = KmsPluginV2Proto.EncryptRequest.newBuilder()
+        .setPlaintext(ByteString.copyFrom(seed))
+        .setUid(UUID.randomUUID().toString())
+        .build();
+    return call(ENCRYPT_V2, request);
+  }
+
+  /** The plugin's v1beta1 Encrypt of a fresh KMS v1 DEK. */
+  byte[] encryptV1(byte[] dek) throws DecryptionException {
+    KmsPluginV1Proto.EncryptRequest request = KmsPluginV1Proto.EncryptRequest.newBuilder()
+        .setVersion("v1beta1")
+        .setPlain(ByteString.copyFrom(dek))
+        .build();
+    return call(ENCRYPT_V1, request).getCipher().toByteArray();
+  }
+
   private <Q, R> R call(MethodDescriptor<Q, R> method, Q request) throws DecryptionException {
     try {
       return ClientCalls.blockingUnaryCall(channel(), method,
@@ -112,7 +137,8 @@ final class KmsPlugin implements AutoCloseable {
       if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
         throw new DecryptionException("the KMS plugin at " + endpoint + " did not answer within " + timeout.toMillis() + " ms");
       }
-      throw new DecryptionException("the KMS plugin at " + endpoint + " refused to decrypt (" + why + ")");
+      throw new DecryptionException("the KMS plugin at " + endpoint + " refused to "
+          + (method.getBareMethodName().equals("Encrypt") ? "encrypt" : "decrypt") + " (" + why + ")");
     }
   }
 

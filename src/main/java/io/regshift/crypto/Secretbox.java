@@ -17,6 +17,27 @@ final class Secretbox {
 
   private Secretbox() {}
 
+  /** {@code nonce ‖ tag ‖ ciphertext} with a fresh random nonce, NaCl's crypto_secretbox. */
+  static byte[] seal(byte[] key, byte[] plaintext) {
+    return seal(key, Randomness.bytes(NONCE), plaintext);
+  }
+
+  /** The same with a given nonce (known-answer tests; a nonce must never be used twice with a key). */
+  static byte[] seal(byte[] key, byte[] nonce, byte[] plaintext) {
+    XSalsa20Engine stream = new XSalsa20Engine();
+    stream.init(true, new ParametersWithIV(new KeyParameter(key), nonce));
+    byte[] macKey = new byte[32];
+    stream.processBytes(new byte[32], 0, 32, macKey, 0);
+    byte[] out = Arrays.copyOf(nonce, NONCE + TAG + plaintext.length);
+    stream.processBytes(plaintext, 0, plaintext.length, out, NONCE + TAG);
+    Poly1305 mac = new Poly1305();
+    mac.init(new KeyParameter(macKey));
+    mac.update(out, NONCE + TAG, plaintext.length);
+    mac.doFinal(out, NONCE);
+    Arrays.fill(macKey, (byte) 0);
+    return out;
+  }
+
   static byte[] open(byte[] key, byte[] payload) throws DecryptionException {
     if (payload.length < NONCE + TAG) {
       throw new DecryptionException("truncated: " + payload.length + " bytes after the prefix, fewer than the "

@@ -124,6 +124,69 @@ class CipherKnownAnswerTest {
     assertEquals("hello", new String(Secretbox.open(key, java.util.Arrays.copyOfRange(value, payload, value.length)), StandardCharsets.UTF_8));
   }
 
+  // --- the writing side: our seal against the same independent answers ---
+
+  @ParameterizedTest(name = "AES-{0}-CBC seal")
+  @ValueSource(ints = {128, 192, 256})
+  void aesCbcSealsWhatOpensslSealsAndOpensslOpensIt(int bits) throws Exception {
+    byte[] key = AtRestEncryptor.random(bits / 8);
+    for (int length : new int[] {0, 1, 15, 16, 17, 1000}) {
+      byte[] plaintext = AtRestEncryptor.random(length);
+      byte[] iv = AtRestEncryptor.random(16);
+      byte[] expected = openssl(plaintext, "enc", "-aes-" + bits + "-cbc", "-K", HEX.formatHex(key), "-iv", HEX.formatHex(iv), "-nosalt");
+      assertArrayEquals(AtRestEncryptor.concat(iv, expected), AesCbc.seal(key, iv, plaintext), length + " bytes, given IV");
+      byte[] sealed = AesCbc.seal(key, plaintext);
+      byte[] opened = openssl(java.util.Arrays.copyOfRange(sealed, 16, sealed.length), "enc", "-d", "-aes-" + bits + "-cbc",
+          "-K", HEX.formatHex(key), "-iv", HEX.formatHex(java.util.Arrays.copyOf(sealed, 16)), "-nosalt");
+      assertArrayEquals(plaintext, opened, length + " bytes, fresh IV, opened by openssl");
+    }
+  }
+
+  @Test
+  void aesGcmSealsTheSpecificationsTestCaseAndTheJdkOpensFreshOnes() throws Exception {
+    byte[] key = HEX.parseHex("feffe9928665731c6d6a8f9467308308");
+    byte[] nonce = HEX.parseHex("cafebabefacedbaddecaf888");
+    byte[] aad = HEX.parseHex("feedfacedeadbeeffeedfacedeadbeefabaddad2");
+    byte[] plaintext = HEX.parseHex("d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+        + "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39");
+    assertEquals("cafebabefacedbaddecaf888"
+        + "42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e"
+        + "21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e091" + "5bc94fbc3221a5db94fae95ae7121a47",
+        HEX.formatHex(AesGcm.seal(key, nonce, plaintext, aad)));
+    byte[] k256 = AtRestEncryptor.random(32);
+    String etcdKey = "/registry/secrets/default/token";
+    byte[] a = AesGcm.seal(k256, plaintext, etcdKey.getBytes(StandardCharsets.UTF_8));
+    byte[] b = AesGcm.seal(k256, plaintext, etcdKey.getBytes(StandardCharsets.UTF_8));
+    assertTrue(!java.util.Arrays.equals(java.util.Arrays.copyOf(a, 12), java.util.Arrays.copyOf(b, 12)), "a fresh nonce each time");
+    javax.crypto.Cipher jdk = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+    jdk.init(javax.crypto.Cipher.DECRYPT_MODE, new javax.crypto.spec.SecretKeySpec(k256, "AES"),
+        new javax.crypto.spec.GCMParameterSpec(128, a, 0, 12));
+    jdk.updateAAD(etcdKey.getBytes(StandardCharsets.UTF_8));
+    assertArrayEquals(plaintext, jdk.doFinal(a, 12, a.length - 12), "the JDK opens it with the etcd key as additional data");
+  }
+
+  @Test
+  void secretboxSealsNaclsTestVectorAndGosToo() throws Exception {
+    byte[] key = HEX.parseHex("1b27556473e985d462cd51197a9a46c76009549eac6474f206c4ee0844f68389");
+    byte[] nonce = HEX.parseHex("69696ee955b62b73cd62bda875fc73d68219e0036b7a0b37");
+    byte[] message = HEX.parseHex("be075fc53c81f2d5cf141316ebeb0c7b5228c52a4c62cbd44b66849b64244ffc"
+        + "e5ecbaaf33bd751a1ac728d45e6c61296cdc3c01233561f41db66cce314adb31"
+        + "0e3be8250c46f06dceea3a7fa1348057e2f6556ad6b1318a024a838f21af1fde"
+        + "048977eb48f59ffd4924ca1c60902e52f0a089bc76897040e082f937763848645e0705");
+    assertEquals("69696ee955b62b73cd62bda875fc73d68219e0036b7a0b37" + "f3ffc7703f9400e52a7dfb4b3d3305d9"
+        + "8e993b9f48681273c29650ba32fc76ce48332ea7164d96a4476fb8c531a1186a"
+        + "c0dfc17c98dce87b4da7f011ec48c97271d2c20f9b928fe2270d6fb863d51738"
+        + "b48eeee314a7cc8ab932164548e526ae90224368517acfeabd6bb3732bc0e9da"
+        + "99832b61ca01b6de56244a9e88d5f9b37973f622a43d14a6599b1f654cb45a74e355a5",
+        HEX.formatHex(Secretbox.seal(key, nonce, message)));
+    assertEquals(HEX.formatHex(filled(24, 2)) + "8442bc313f4626f1359e3b50122b6ce6fe66ddfe7d39d14e637eb4fd5b45bead"
+        + "ab55198df6ab5368439792a23c87db70acb6156dc5ef957ac04f6276cf6093b84be77ff0849cc33e34b7254d5a8f65ad",
+        HEX.formatHex(Secretbox.seal(filled(32, 1), filled(24, 2), filled(64, 3))));
+    byte[] fresh = Secretbox.seal(key, message);
+    assertArrayEquals(message, Secretbox.open(key, fresh));
+    assertTrue(!java.util.Arrays.equals(java.util.Arrays.copyOf(fresh, 24), java.util.Arrays.copyOf(Secretbox.seal(key, message), 24)));
+  }
+
   /** RFC 5869 test case 1, expand step only (regshift derives KMS v2 keys without extract). */
   @Test
   void hkdfExpandMatchesRfc5869() {
