@@ -57,6 +57,7 @@ public final class TestKmsPlugin implements AutoCloseable {
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Server server;
   private final AtomicInteger decrypts = new AtomicInteger();
+  private final AtomicInteger encrypts = new AtomicInteger();
 
   public TestKmsPlugin(Path socket, String keyId) {
     this.socket = socket;
@@ -96,6 +97,16 @@ public final class TestKmsPlugin implements AutoCloseable {
     return "unix://" + socket;
   }
 
+  /** How many Encrypt calls (v1 and v2) the plugin has served. */
+  public int encrypts() {
+    return encrypts.get();
+  }
+
+  /** What the plugin's Decrypt would answer, without the socket: for tests that check the wrapping independently. */
+  public byte[] unwrap(byte[] ciphertext) {
+    return gcm(Cipher.DECRYPT_MODE, java.util.Arrays.copyOf(ciphertext, 12), java.util.Arrays.copyOfRange(ciphertext, 12, ciphertext.length));
+  }
+
   /** How many Decrypt calls the plugin has served. */
   public int decrypts() {
     return decrypts.get();
@@ -128,6 +139,7 @@ public final class TestKmsPlugin implements AutoCloseable {
   }
 
   private void encryptV1(KmsPluginV1Proto.EncryptRequest r, StreamObserver<KmsPluginV1Proto.EncryptResponse> out) {
+    encrypts.incrementAndGet();
     out.onNext(KmsPluginV1Proto.EncryptResponse.newBuilder().setCipher(ByteString.copyFrom(wrapV1(r.getPlain().toByteArray()))).build());
     out.onCompleted();
   }
@@ -154,6 +166,7 @@ public final class TestKmsPlugin implements AutoCloseable {
   }
 
   private void encrypt(EncryptRequest r, StreamObserver<EncryptResponse> out) {
+    encrypts.incrementAndGet();
     byte[] nonce = AtRestEncryptor.random(12);
     byte[] sealed = AtRestEncryptor.concat(nonce, gcm(Cipher.ENCRYPT_MODE, nonce, r.getPlaintext().toByteArray()));
     out.onNext(EncryptResponse.newBuilder().setCiphertext(ByteString.copyFrom(sealed)).setKeyId(keyId)
