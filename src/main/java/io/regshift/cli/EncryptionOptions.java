@@ -67,9 +67,15 @@ final class EncryptionOptions {
 
   /** The built-in codec, decrypting with the configuration when one is given. */
   Decoding open(String prefix, ResourceCatalog catalog) {
+    ValueDecryptor d = decryptor(prefix, catalog);
+    return d == null ? new Decoding(ValueCodec.builtin(), null) : new Decoding(ValueCodec.builtin().withDecryptor(d), d);
+  }
+
+  /** A decryptor of values stored under keys of {@code prefix}, or null without --encryption-config. */
+  ValueDecryptor decryptor(String prefix, ResourceCatalog catalog) {
     EncryptionConfig c = config();
     if (c == null) {
-      return new Decoding(ValueCodec.builtin(), null);
+      return null;
     }
     Map<String, List<byte[]>> keys = new LinkedHashMap<>();
     for (String arg : kmsKeys) {
@@ -80,20 +86,32 @@ final class EncryptionOptions {
         throw new UsageException("--kms-key " + nv[0] + ": " + e.getMessage());
       }
     }
+    return new ValueDecryptor(c, keys, endpoints(), resourceOfKey(prefix, catalog));
+  }
+
+  /** --kms-endpoint, per KMS provider name. */
+  Map<String, String> endpoints() {
+    return endpoints("--kms-endpoint", kmsEndpoints, config());
+  }
+
+  static Map<String, String> endpoints(String option, List<String> args, EncryptionConfig c) {
     Map<String, String> endpoints = new LinkedHashMap<>();
-    for (String arg : kmsEndpoints) {
-      String[] nv = nameValue("--kms-endpoint", arg, c);
+    for (String arg : args) {
+      String[] nv = nameValue(option, arg, c);
       endpoints.put(nv[0], nv[1]);
     }
-    ValueDecryptor d = new ValueDecryptor(c, keys, endpoints,
-        key -> GroupResource.parse(Objects.toString(RegistryKeys.parse(key, prefix, catalog).groupResource(), "")));
-    return new Decoding(ValueCodec.builtin().withDecryptor(d), d);
+    return endpoints;
+  }
+
+  /** The resource of an etcd key under {@code prefix}: what picks the providers of a configuration. */
+  static java.util.function.Function<String, GroupResource> resourceOfKey(String prefix, ResourceCatalog catalog) {
+    return key -> GroupResource.parse(Objects.toString(RegistryKeys.parse(key, prefix, catalog).groupResource(), ""));
   }
 
   private static String[] nameValue(String option, String arg, EncryptionConfig c) {
     int eq = arg.indexOf('=');
     if (eq <= 0 || eq == arg.length() - 1) {
-      throw new UsageException(option + " " + arg + ": expected NAME=" + (option.equals("--kms-key") ? "FILE" : "unix:///PATH"));
+      throw new UsageException(option + " " + arg + ": expected NAME=" + (option.endsWith("--kms-key") ? "FILE" : "unix:///PATH"));
     }
     String name = arg.substring(0, eq);
     List<String> names = c.kmsProviders().stream().map(ProviderConfig.Kms::name).distinct().toList();

@@ -1,5 +1,8 @@
 package io.regshift.cli;
 
+import io.regshift.crypto.EncryptionException;
+import io.regshift.crypto.TargetEncryption;
+import io.regshift.crypto.WrittenForms;
 import io.regshift.etcd.EtcdConnection;
 import io.regshift.etcd.EtcdRequestException;
 import io.regshift.etcd.Endpoints;
@@ -65,6 +68,8 @@ final class RestoreCommand implements Callable<Integer> {
   @Mixin SourceOptions sourceOptions;
   @Mixin SelectionOptions selectionOptions;
   @Mixin ConnectionOptions connection;
+  @Mixin EncryptionOptions encryption;
+  @Mixin TargetEncryptionOptions targetEncryption;
 
   @Option(names = "--dry-run", description = "Write nothing: print what would be written per resource, and every key the target already holds.")
   boolean dryRun;
@@ -105,7 +110,11 @@ final class RestoreCommand implements Callable<Integer> {
       description = "The resume journal (default: SOURCE.restore-journal beside a file SOURCE; restore-HOST_PORT.journal here for a live one).")
   Path journalFile;
 
+  /** Values that cannot be written for the target, named one per line before the error. */
+  private static final int QUOTED_FAILURES = 20;
+
   private final ResourceCatalog catalog = ResourceCatalog.builtin();
+  private TargetEncryption atRest = TargetEncryption.copying();
 
   @Override
   public Integer call() {
@@ -129,8 +138,15 @@ final class RestoreCommand implements Callable<Integer> {
     String targetBase = RegistryPrefix.keyBase(targetPrefix == null ? prefix : targetPrefix);
     Selection selection = selectionOptions.selection(catalog);
     ReadView view = sourceOptions.view();
+    encryption.config(); // bad configurations are reported before anything is opened
+    targetEncryption.config();
     try (Source src = Sources.open(source, (uris, tls) -> connection.openRestoreSource(uris, tls, prefix));
-         EtcdConnection target = EtcdConnection.open(connection.settings(List.of(), false))) {
+         EtcdConnection target = EtcdConnection.open(connection.settings(List.of(), false));
+         TargetEncryption atRest = targetEncryption.open(encryption, sourceBase, targetBase, catalog)) {
+      this.atRest = atRest;
+      if (atRest.reEncrypts() || !sourceBase.equals(targetBase)) {
+        checkAtRest(src, view, sourceBase, targetBase, selection, restored, err);
+      }
       String clusterId = Long.toHexString(target.header(targetBase).getClusterId());
       long held = count(target, targetBase);
       Path journalPath = journalPath(src);
@@ -147,9 +163,10 @@ final class RestoreCommand implements Callable<Integer> {
       EtcdRestoreWriter writer = new EtcdRestoreWriter(target, journal,
           new EtcdRestoreWriter.Settings(txnOps, txnBytes, inFlight, dryRun, policy));
       long[] seen = new long[1];
+      WrittenForms forms = new WrittenForms();
       try {
         for (RestoreTier tier : RestoreTier.values()) {
-          pass(src, view, sourceBase, targetBase, selection, restored, tier, left, item -> {
+          pass(src, view, sourceBase, targetBase, selection, restored, tier, left, forms, item -> {
             writer.add(item);
             progress.tick(++seen[0], item.value().length);
           });
@@ -164,13 +181,14 @@ final class RestoreCommand implements Callable<Integer> {
       }
       if (dryRun) {
         printPlan(writer, left, policy, held, onConflict == null && !resuming);
+        printForms(forms, err);
         if (journal != null) {
           journal.close();
         }
         return Main.OK;
       }
       RestoreVerifier verifier = new RestoreVerifier(target, txnOps, txnBytes);
-      pass(src, view, sourceBase, targetBase, selection, restored, null, new EnumMap<>(ShortLivedData.class), item -> {
+      pass(src, view, sourceBase, targetBase, selection, restored, null, new EnumMap<>(ShortLivedData.class), null, item -> {
         if (!writer.keptTargetValue(item.keyString())) {
           verifier.add(item);
         }
@@ -188,6 +206,7 @@ final class RestoreCommand implements Callable<Integer> {
       journal.delete();
       err.println("regshift: restored " + src.name() + " into " + target.settings().sourceName() + targetBaseNote(sourceBase, targetBase)
           + ": " + summary);
+      printForms(forms, err);
       return Main.OK;
     }
   }
@@ -197,29 +216,83 @@ final class RestoreCommand implements Callable<Integer> {
    * and the rules for short-lived data keep; those left out by the rules are counted in {@code left}.
    */
   private void pass(Source src, ReadView view, String sourceBase, String targetBase, Selection selection,
-      Set<ShortLivedData> restored, RestoreTier tier, Map<ShortLivedData, Long> left, Consumer<RestoreItem> sink) {
-    boolean everything = selection.keepsEverything();
-    try (EntryReader entries = src.read(view, KeyRange.prefix(sourceBase), key -> {
-      RegistryKey k = RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), sourceBase, catalog);
-      if (tier != null && RestoreTier.of(k) != tier || !(everything || selection.matches(k))) {
-        return false;
-      }
-      ShortLivedData d = ShortLivedData.of(k);
-      if (d != null && !restored.contains(d)) {
-        left.merge(d, 1L, Long::sum);
-        return false;
-      }
-      return true;
-    })) {
+      Set<ShortLivedData> restored, RestoreTier tier, Map<ShortLivedData, Long> left, WrittenForms forms, Consumer<RestoreItem> sink) {
+    try (EntryReader entries = src.read(view, KeyRange.prefix(sourceBase), key -> keeps(key, sourceBase, selection, restored, tier, left))) {
       for (MvccEntry e = entries.next(); e != null; e = entries.next()) {
         String key = e.keyString();
         RegistryKey k = RegistryKeys.parse(key, sourceBase, catalog);
         ShortLivedData d = ShortLivedData.of(k);
         long ttl = d == ShortLivedData.EVENTS ? eventTtl.toSeconds() : d == ShortLivedData.MASTERLEASES ? MASTERLEASE_TTL_SECONDS : 0;
-        byte[] targetKey = (targetBase + key.substring(sourceBase.length())).getBytes(StandardCharsets.UTF_8);
-        sink.accept(new RestoreItem(k.groupResource(), targetKey, e.value(), ttl));
+        String targetKey = targetBase + key.substring(sourceBase.length());
+        TargetEncryption.Written w;
+        try {
+          w = atRest.carry(key, targetKey, e.value());
+        } catch (EncryptionException x) {
+          // the check pass found none; a KMS plugin that failed since then stops the restore (the journal resumes it)
+          throw new UsageException(key + ": " + x.getMessage(), Main.SOME_FAILED);
+        }
+        if (forms != null) {
+          forms.add(w);
+        }
+        sink.accept(new RestoreItem(k.groupResource(), targetKey.getBytes(StandardCharsets.UTF_8), w.value(), ttl,
+            w.plaintext() == null ? null : found -> atRest.holds(targetKey, found, w)));
       }
     }
+  }
+
+  /**
+   * Before anything is written: every selected value that must be decrypted (for the target
+   * encryption config, or to move an aesgcm or KMS value to another key) can be, and the target's
+   * KMS plugins encrypt. Each value that cannot is a line on stderr; any is an error.
+   */
+  private void checkAtRest(Source src, ReadView view, String sourceBase, String targetBase, Selection selection,
+      Set<ShortLivedData> restored, PrintWriter err) {
+    long[] failed = new long[1];
+    Map<ShortLivedData, Long> ignored = new EnumMap<>(ShortLivedData.class);
+    try (EntryReader entries = src.read(view, KeyRange.prefix(sourceBase), key -> keeps(key, sourceBase, selection, restored, null, ignored))) {
+      for (MvccEntry e = entries.next(); e != null; e = entries.next()) {
+        String key = e.keyString();
+        try {
+          atRest.carry(key, targetBase + key.substring(sourceBase.length()), e.value());
+        } catch (EncryptionException x) {
+          if (++failed[0] <= QUOTED_FAILURES) {
+            err.println("regshift: " + key + ": " + x.getMessage());
+          }
+        }
+      }
+    }
+    if (failed[0] > 0) {
+      if (failed[0] > QUOTED_FAILURES) {
+        err.println(String.format("regshift: ... and %,d more", failed[0] - QUOTED_FAILURES));
+      }
+      throw new UsageException(String.format("%,d value%s cannot be written as the target needs them (see above);"
+          + " nothing written", failed[0], failed[0] == 1 ? "" : "s"), Main.SOME_FAILED);
+    }
+  }
+
+  private void printForms(WrittenForms forms, PrintWriter err) {
+    if (forms.anyEncrypted() || targetEncryption.configured()) {
+      err.println("regshift: at rest" + (dryRun ? " (would be)" : "") + ": " + forms.summary());
+    }
+    String warning = forms.sourceKeysWarning();
+    if (warning != null) {
+      err.println("regshift: warning: " + warning);
+    }
+  }
+
+  /** The key filter of a pass: the tier's keys (every tier when null) that the selection and the rules keep. */
+  private boolean keeps(byte[] key, String sourceBase, Selection selection, Set<ShortLivedData> restored, RestoreTier tier,
+      Map<ShortLivedData, Long> left) {
+    RegistryKey k = RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), sourceBase, catalog);
+    if (tier != null && RestoreTier.of(k) != tier || !(selection.keepsEverything() || selection.matches(k))) {
+      return false;
+    }
+    ShortLivedData d = ShortLivedData.of(k);
+    if (d != null && !restored.contains(d)) {
+      left.merge(d, 1L, Long::sum);
+      return false;
+    }
+    return true;
   }
 
   private void printPlan(EtcdRestoreWriter writer, Map<ShortLivedData, Long> left, ConflictPolicy policy, long held,

@@ -11,7 +11,6 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.regshift.etcd.EtcdConnection;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -159,8 +158,9 @@ public final class EtcdRestoreWriter implements AutoCloseable {
           continue;
         }
         KeyValue kv = kvs.get(0);
-        boolean same = Arrays.equals(kv.getValue().getBytes(), item.value());
-        if (same && journal.recorded(item)) {
+        byte[] held = kv.getValue().getBytes();
+        boolean same = item.heldBy(held);
+        if (same && journal.recorded(item, held)) {
           ours.add(item); // written by an earlier run whose answer was lost
           expected.remove(item);
           resumed.incrementAndGet();
@@ -240,8 +240,9 @@ public final class EtcdRestoreWriter implements AutoCloseable {
         perResource.merge(item.resource(), 1L, Long::sum);
         continue;
       }
-      boolean same = Arrays.equals(kvs.get(0).getValue().getBytes(), item.value());
-      if (same && journal != null && journal.recorded(item)) {
+      byte[] held = kvs.get(0).getValue().getBytes();
+      boolean same = item.heldBy(held);
+      if (same && journal != null && journal.recorded(item, held)) {
         resumed.incrementAndGet();
       } else {
         conflicts.add(new RestoreConflict(item.keyString(), !same));

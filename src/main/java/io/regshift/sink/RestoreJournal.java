@@ -80,9 +80,13 @@ public final class RestoreJournal implements AutoCloseable {
     return item.valueHash().equals(done.get(name(item)));
   }
 
-  /** True when an earlier run sent or committed exactly this value under this key: present with those bytes, it is ours. */
-  public synchronized boolean recorded(RestoreItem item) {
-    String hash = item.valueHash();
+  /**
+   * True when an earlier run sent or committed exactly the bytes {@code found} under this item's
+   * key: present with those bytes, they are ours (a value encrypted afresh differs from run to
+   * run, so what counts is what the target holds, not what this run would write).
+   */
+  public synchronized boolean recorded(RestoreItem item, byte[] found) {
+    String hash = RestoreItem.hash(found);
     String name = name(item);
     return hash.equals(done.get(name)) || hash.equals(sent.get(name));
   }

@@ -7,7 +7,6 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.regshift.etcd.EtcdConnection;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -53,8 +52,9 @@ public final class RestoreVerifier {
       List<KeyValue> kvs = found.get(i).getKvs();
       if (kvs.isEmpty()) {
         problem(item.keyString() + " is missing");
-      } else if (!Arrays.equals(kvs.get(0).getValue().getBytes(), item.value())) {
-        problem(item.keyString() + " holds other bytes than the source");
+      } else if (!item.heldBy(kvs.get(0).getValue().getBytes())) {
+        problem(item.keyString() + (item.reEncrypted() ? " does not hold the source's content encrypted as the target config writes it"
+            : " holds other bytes than the source"));
       } else {
         verified++;
       }
