@@ -148,6 +148,31 @@ class RestoreEncryptionTest {
     assertSameObjects(withoutResourceVersions(sourceObjects), withoutResourceVersions(objects(back.out())));
   }
 
+  /** A run stopped after its writes were committed resumes: its fresh ciphertexts are recognised as its own. */
+  @Test
+  void aResumedReEncryptingRestoreKnowsItsOwnCiphertexts() throws Exception {
+    String[] args = {"--encryption-config", SOURCE_CONFIG.toString(), "--target-encryption-config", targetConfig.toString()};
+    assertEquals(0, restore(args).code());
+    Map<String, byte[]> first = registry(target.endpoint());
+    // the journal of a run whose answers were all lost: every key sent ("P"), none seen committed
+    Map<?, ?> status = (Map<?, ?>) ((List<?>) Json.parse(new Etcdctl(target.endpoint()).run("endpoint", "status", "-w", "json"))).get(0);
+    long cluster = (Long) ((Map<?, ?>) ((Map<?, ?>) status.get("Status")).get("header")).get("cluster_id");
+    StringBuilder journal = new StringBuilder("regshift-restore-journal 1 target cluster " + Long.toHexString(cluster) + " prefix /registry/\n");
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    first.forEach((k, v) -> journal.append("P ").append(java.util.HexFormat.of().formatHex(sha.digest(v))).append(' ')
+        .append(Base64.getEncoder().encodeToString(k.getBytes(StandardCharsets.UTF_8))).append('\n'));
+    Files.writeString(work.resolve("restore.journal"), journal);
+    CliRun again = restore(args);
+    assertEquals(0, again.code(), again.show());
+    assertTrue(again.err().contains("written 0, resumed " + first.size() + ", skipped 0, conflicts 0, verified " + first.size()), again.show());
+    Map<String, byte[]> second = registry(target.endpoint());
+    first.forEach((k, v) -> assertTrue(java.util.Arrays.equals(v, second.get(k)), "left as the first run wrote it: " + k));
+
+    // without the journal the same keys are a conflict: the content is the same, but nothing says they are ours
+    CliRun refused = restore(args);
+    assertEquals(2, refused.code(), refused.show());
+  }
+
   @Test
   void aDryRunShowsTheFormsAndWritesNothing() {
     CliRun r = restore("--dry-run", "--encryption-config", SOURCE_CONFIG.toString(), "--target-encryption-config", targetConfig.toString());
