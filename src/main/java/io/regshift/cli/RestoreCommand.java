@@ -50,7 +50,9 @@ import picocli.CommandLine.Parameters;
     "Restore the keys of SOURCE (an etcd database file, an archive, or a live etcd) into the etcd at --endpoints,",
     "byte for byte, in a real restore's order (CRDs and namespaces first, events last), in batched create-only",
     "transactions, with a journal to resume an interrupted run, and every key read back and compared.",
-    "A target that already holds keys under the prefix is refused unless --on-conflict is given."})
+    "A target that already holds keys under the prefix is refused unless --on-conflict is given.",
+    "With --target-encryption-config values are re-encrypted as the target kube-apiserver writes them (decrypted with",
+    "--encryption-config); without it encrypted values keep the source's provider and key."})
 final class RestoreCommand implements Callable<Integer> {
   /** kube-apiserver's --event-ttl default: an archive keeps no TTL. */
   static final Duration DEFAULT_EVENT_TTL = Duration.ofHours(1);
