@@ -11,6 +11,10 @@ import io.regshift.kube.RegistryKey;
 import io.regshift.kube.RegistryKeys;
 import io.regshift.kube.RegistryPrefix;
 import io.regshift.kube.ResourceCatalog;
+import io.regshift.kube.ValueCodec;
+import io.regshift.select.Exclusions;
+import io.regshift.select.ObjectSelector;
+import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
 import io.regshift.sink.ConflictPolicy;
 import io.regshift.sink.EtcdRestoreWriter;
@@ -128,6 +132,7 @@ final class RestoreCommand implements Callable<Integer> {
     String sourceBase = RegistryPrefix.keyBase(prefix);
     String targetBase = RegistryPrefix.keyBase(targetPrefix == null ? prefix : targetPrefix);
     Selection selection = selectionOptions.selection(catalog);
+    ObjectSelector selector = selectionOptions.selector(selection, catalog, prefix, ValueCodec.builtin(), err);
     ReadView view = sourceOptions.view();
     try (Source src = Sources.open(source, (uris, tls) -> connection.openRestoreSource(uris, tls, prefix));
          EtcdConnection target = EtcdConnection.open(connection.settings(List.of(), false))) {
@@ -149,7 +154,7 @@ final class RestoreCommand implements Callable<Integer> {
       long[] seen = new long[1];
       try {
         for (RestoreTier tier : RestoreTier.values()) {
-          pass(src, view, sourceBase, targetBase, selection, restored, tier, left, item -> {
+          pass(src, view, sourceBase, targetBase, selector, restored, tier, left, item -> {
             writer.add(item);
             progress.tick(++seen[0], item.value().length);
           });
@@ -163,22 +168,23 @@ final class RestoreCommand implements Callable<Integer> {
         err.println(SourceOptions.emptyPrefixWarning(src.name(), prefix, false));
       }
       if (dryRun) {
-        printPlan(writer, left, policy, held, onConflict == null && !resuming);
+        printPlan(writer, left, policy, held, onConflict == null && !resuming, selector.exclusions());
         if (journal != null) {
           journal.close();
         }
         return Main.OK;
       }
       RestoreVerifier verifier = new RestoreVerifier(target, txnOps, txnBytes);
-      pass(src, view, sourceBase, targetBase, selection, restored, null, new EnumMap<>(ShortLivedData.class), item -> {
+      pass(src, view, sourceBase, targetBase, selector.with(Exclusions.counting()), restored, null,
+          new EnumMap<>(ShortLivedData.class), item -> {
         if (!writer.keptTargetValue(item.keyString())) {
           verifier.add(item);
         }
       });
       verifier.flush();
-      String summary = String.format("written %,d, resumed %,d, skipped %,d%s, conflicts %,d, verified %,d",
+      String summary = String.format("written %,d, resumed %,d, skipped %,d%s, conflicts %,d, verified %,d%s",
           writer.written(), writer.resumed(), left.values().stream().mapToLong(Long::longValue).sum(), leftOut(left),
-          writer.conflicts().size(), verifier.verified());
+          writer.conflicts().size(), verifier.verified(), selector.exclusions().summaryPart());
       if (verifier.problems() > 0) {
         journal.close();
         err.println("regshift: restore of " + src.name() + " into " + target.settings().sourceName() + ": " + summary);
@@ -188,6 +194,7 @@ final class RestoreCommand implements Callable<Integer> {
       journal.delete();
       err.println("regshift: restored " + src.name() + " into " + target.settings().sourceName() + targetBaseNote(sourceBase, targetBase)
           + ": " + summary);
+      selector.exclusions().report(err);
       return Main.OK;
     }
   }
@@ -196,25 +203,20 @@ final class RestoreCommand implements Callable<Integer> {
    * One pass over the source: the keys of {@code tier} (every tier when null) that the selection
    * and the rules for short-lived data keep; those left out by the rules are counted in {@code left}.
    */
-  private void pass(Source src, ReadView view, String sourceBase, String targetBase, Selection selection,
+  private void pass(Source src, ReadView view, String sourceBase, String targetBase, ObjectSelector selector,
       Set<ShortLivedData> restored, RestoreTier tier, Map<ShortLivedData, Long> left, Consumer<RestoreItem> sink) {
-    boolean everything = selection.keepsEverything();
-    try (EntryReader entries = src.read(view, KeyRange.prefix(sourceBase), key -> {
-      RegistryKey k = RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), sourceBase, catalog);
-      if (tier != null && RestoreTier.of(k) != tier || !(everything || selection.matches(k))) {
-        return false;
-      }
-      ShortLivedData d = ShortLivedData.of(k);
-      if (d != null && !restored.contains(d)) {
-        left.merge(d, 1L, Long::sum);
-        return false;
-      }
-      return true;
-    })) {
-      for (MvccEntry e = entries.next(); e != null; e = entries.next()) {
+    try (SelectedObjects entries = new SelectedObjects(src, view, selector, sourceBase, catalog, ValueCodec.builtin(),
+        tier == null ? null : k -> RestoreTier.of(k) == tier)) {
+      for (MvccEntry e = entries.nextEntry(); e != null; e = entries.nextEntry()) {
         String key = e.keyString();
         RegistryKey k = RegistryKeys.parse(key, sourceBase, catalog);
         ShortLivedData d = ShortLivedData.of(k);
+        if (d != null && !restored.contains(d)) {
+          left.merge(d, 1L, Long::sum);
+          selector.exclusions().explainOnly(key, "restore: " + d.flagName() + " are left out by default (--include "
+              + d.flagName() + " restores them)");
+          continue;
+        }
         long ttl = d == ShortLivedData.EVENTS ? eventTtl.toSeconds() : d == ShortLivedData.MASTERLEASES ? MASTERLEASE_TTL_SECONDS : 0;
         byte[] targetKey = (targetBase + key.substring(sourceBase.length())).getBytes(StandardCharsets.UTF_8);
         sink.accept(new RestoreItem(k.groupResource(), targetKey, e.value(), ttl));
@@ -223,7 +225,7 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   private void printPlan(EtcdRestoreWriter writer, Map<ShortLivedData, Long> left, ConflictPolicy policy, long held,
-      boolean wouldRefuse) {
+      boolean wouldRefuse, Exclusions exclusions) {
     PrintWriter out = spec.commandLine().getOut();
     Table table = new Table("RESOURCE", "KEYS");
     writer.perResource().forEach((resource, n) -> table.add(resource, String.format("%,d", n)));
@@ -237,7 +239,9 @@ final class RestoreCommand implements Callable<Integer> {
         + ", so a run without --on-conflict is refused" : conflicts.isEmpty() ? "" : "; conflicts: "
         + policy.name().toLowerCase(Locale.ROOT);
     spec.commandLine().getErr().println(String.format("regshift: dry run: would write %,d keys (%,d already written by an"
-        + " earlier run), %,d conflicts%s; nothing written", writer.written(), writer.resumed(), conflicts.size(), verdict));
+        + " earlier run), %,d conflicts%s%s; nothing written", writer.written(), writer.resumed(), conflicts.size(), verdict,
+        exclusions.summaryPart()));
+    exclusions.report(spec.commandLine().getErr());
   }
 
   private static String leftOut(Map<ShortLivedData, Long> left) {
