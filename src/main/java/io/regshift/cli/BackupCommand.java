@@ -165,7 +165,8 @@ final class BackupCommand implements Callable<Integer> {
       exclusions = objects.exclusions();
       manifest = writer.commit(new ArchiveManifest(ArchiveManifest.FORMAT_VERSION, "regshift " + VersionCommand.version(),
           now.toString(), src.name(), src.cluster(), revision, RegistryPrefix.normalize(prefix),
-          new ArchiveManifest.Selection(selectionOptions.namespaces, selectionOptions.kindList(), selectionOptions.allKeys),
+          new ArchiveManifest.Selection(selectionOptions.namespaces, selectionOptions.kindList(), selectionOptions.allKeys,
+              selectionOptions.manifestFields()),
           0, 0, java.util.List.of(), null));
     } finally {
       progress.done();

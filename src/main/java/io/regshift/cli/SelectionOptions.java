@@ -8,7 +8,9 @@ import io.regshift.select.Selection;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** What a command works on: -n / -A / --kind / -l / --name / --portable ..., as kubectl spells them. */
@@ -86,6 +88,30 @@ final class SelectionOptions {
 
   private static List<String> split(List<String> values) {
     return values.stream().flatMap(s -> Arrays.stream(s.split(","))).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** For an archive's manifest: the selection flags beyond -n, --kind and --all-keys that were given. */
+  Map<String, Object> manifestFields() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (!excludedNamespaces.isEmpty()) {
+      m.put("excludeNamespaces", new ArrayList<Object>(split(excludedNamespaces)));
+    }
+    if (!excludedKinds.isEmpty()) {
+      m.put("excludeKinds", new ArrayList<Object>(split(excludedKinds)));
+    }
+    if (!names.isEmpty()) {
+      m.put("names", new ArrayList<Object>(names));
+    }
+    if (nameRegex != null) {
+      m.put("nameRegex", nameRegex);
+    }
+    if (labels != null && !labels.isBlank()) {
+      m.put("labelSelector", labels);
+    }
+    if (portable) {
+      m.put("portable", true);
+    }
+    return m;
   }
 
   /** True when a flag narrows or widens the selection. */

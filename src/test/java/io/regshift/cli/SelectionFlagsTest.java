@@ -113,6 +113,8 @@ class SelectionFlagsTest {
     assertEquals(CliRun.of("ls", DEMO.toString(), "-o", "name", "-l", "app=blog", "--portable").out(), listed.out());
     assertTrue(listed.out().contains("deployment.apps/blog\n") && !listed.out().contains("pod/"), listed.out());
     assertTrue(backup.err().contains(" excluded by the selection"), backup.err());
+    assertEquals(Map.of("namespaces", List.of(), "kinds", List.of(), "allKeys", false, "labelSelector", "app=blog",
+        "portable", true), BackupCommandTest.manifest(archive).get("selection"), "the manifest says what was selected");
   }
 
   @Test
