@@ -3,9 +3,11 @@ package io.regshift.archive;
 import io.regshift.etcd.ClusterInfo;
 import io.regshift.kube.Json;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * manifest.json, the first entry of an archive: where the entries came from, at which revision,
@@ -33,8 +35,20 @@ public record ArchiveManifest(int formatVersion, String tool, String created, St
   public static final int FORMAT_VERSION = 1;
   public static final String ENTRY_NAME = "manifest.json";
 
-  /** What was selected: -n, --kind and --all-keys as given (empty lists: everything). */
-  public record Selection(List<String> namespaces, List<String> kinds, boolean allKeys) {}
+  /**
+   * What was selected: -n, --kind and --all-keys as given (empty lists: everything), and the other
+   * selection flags that were given ({@code more}: excludeNamespaces, excludeKinds, names,
+   * nameRegex, labelSelector, portable), written only when given.
+   */
+  public record Selection(List<String> namespaces, List<String> kinds, boolean allKeys, Map<String, Object> more) {
+    public Selection {
+      more = Collections.unmodifiableMap(new LinkedHashMap<>(more));
+    }
+
+    public Selection(List<String> namespaces, List<String> kinds, boolean allKeys) {
+      this(namespaces, kinds, allKeys, Map.of());
+    }
+  }
 
   /** One resource's share. */
   public record ResourceCount(String resource, long entries, long bytes) {}
@@ -74,6 +88,7 @@ public record ArchiveManifest(int formatVersion, String tool, String created, St
     sel.put("namespaces", new ArrayList<Object>(selection.namespaces()));
     sel.put("kinds", new ArrayList<Object>(selection.kinds()));
     sel.put("allKeys", selection.allKeys());
+    sel.putAll(selection.more());
     m.put("selection", sel);
     m.put("entries", entries);
     m.put("bytes", bytes);
@@ -121,8 +136,19 @@ public record ArchiveManifest(int formatVersion, String tool, String created, St
     return new ArchiveManifest((int) version, str(m.get("tool")), str(m.get("created")), str(m.get("source")),
         new ClusterInfo(m.get("clusterId") instanceof String id ? id : null, members), number(m, "revision", where),
         str(m.get("prefix")), new Selection(strings(sel.get("namespaces")), strings(sel.get("kinds")),
-            Boolean.TRUE.equals(sel.get("allKeys"))),
+            Boolean.TRUE.equals(sel.get("allKeys")), moreSelection(sel)),
         number(m, "entries", where), number(m, "bytes", where), resources, str(m.get("entriesSha256")));
+  }
+
+  /** The selection fields beyond namespaces, kinds and allKeys, as written. */
+  private static Map<String, Object> moreSelection(Map<?, ?> sel) {
+    Map<String, Object> more = new LinkedHashMap<>();
+    sel.forEach((k, v) -> {
+      if (!Set.of("namespaces", "kinds", "allKeys").contains(k)) {
+        more.put(String.valueOf(k), v);
+      }
+    });
+    return more;
   }
 
   private static long number(Map<?, ?> m, String field, String where) {

@@ -14,6 +14,7 @@ import io.regshift.kube.RegistryPrefix;
 import io.regshift.kube.RegistryStats;
 import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.ValueCodec;
+import io.regshift.select.Exclusions;
 import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
 import io.regshift.source.LiveSource;
@@ -75,7 +76,8 @@ final class BackupCommand implements Callable<Integer> {
     }
     if (db && (selectionOptions.given() || sourceOptions.revision != 0)) {
       throw new UsageException(file + ": a .db backup is etcd's own snapshot of the whole keyspace at its newest"
-          + " revision; -n, --kind, --all-keys and --revision apply to archives (.tar.gz)");
+          + " revision; -n, --kind, --all-keys and --revision apply to archives (.tar.gz), as do -l, --portable and the"
+          + " other selection flags");
     }
     try (Source src = source == null ? connection.openEndpoints(sourceOptions.prefix())
         : connection.open(source, sourceOptions.prefix())) {
@@ -150,16 +152,21 @@ final class BackupCommand implements Callable<Integer> {
     }
     ArchiveManifest manifest;
     boolean emptyRange;
+    Exclusions exclusions;
     try (ArchiveWriter writer = ArchiveWriter.create(file, key -> resourceOf(key, prefix, catalog), now);
-         SelectedObjects objects = new SelectedObjects(src, view, selection, prefix, catalog, ValueCodec.builtin())) {
+         SelectedObjects objects = new SelectedObjects(src, view,
+             selectionOptions.selector(selection, catalog, prefix, ValueCodec.builtin(), err), prefix, catalog,
+             ValueCodec.builtin(), null)) {
       for (MvccEntry e = objects.nextEntry(); e != null; e = objects.nextEntry()) {
         writer.add(e);
         progress.tick(writer.entries(), e.value().length);
       }
       emptyRange = objects.keysSeen() == 0;
+      exclusions = objects.exclusions();
       manifest = writer.commit(new ArchiveManifest(ArchiveManifest.FORMAT_VERSION, "regshift " + VersionCommand.version(),
           now.toString(), src.name(), src.cluster(), revision, RegistryPrefix.normalize(prefix),
-          new ArchiveManifest.Selection(selectionOptions.namespaces, selectionOptions.kindList(), selectionOptions.allKeys),
+          new ArchiveManifest.Selection(selectionOptions.namespaces, selectionOptions.kindList(), selectionOptions.allKeys,
+              selectionOptions.manifestFields()),
           0, 0, java.util.List.of(), null));
     } finally {
       progress.done();
@@ -167,8 +174,10 @@ final class BackupCommand implements Callable<Integer> {
     if (emptyRange) {
       err.println(SourceOptions.emptyPrefixWarning(src.name(), prefix, selectionOptions.allKeys));
     }
-    err.println(String.format("regshift: backed up %s (%s of values) at revision %d from %s to %s",
-        count(manifest.entries(), "key"), StatsCommand.bytes(manifest.bytes()), manifest.revision(), src.name(), file));
+    err.println(String.format("regshift: backed up %s (%s of values) at revision %d from %s to %s%s",
+        count(manifest.entries(), "key"), StatsCommand.bytes(manifest.bytes()), manifest.revision(), src.name(), file,
+        exclusions.summaryPart()));
+    exclusions.report(err);
     return Main.OK;
   }
 

@@ -5,6 +5,7 @@ import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.StoredObject;
 import io.regshift.kube.ValueCodec;
 import io.regshift.kube.Yaml;
+import io.regshift.select.Exclusions;
 import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
 import io.regshift.sink.ManifestTree;
@@ -58,10 +59,12 @@ final class ExportCommand implements Callable<Integer> {
     Tally tally = new Tally();
     boolean ok = false;
     boolean emptyRange;
+    Exclusions exclusions;
     try (EncryptionOptions.Decoding decoding = encryption.open(sourceOptions.prefix(), catalog);
          Source src = connection.open(source, sourceOptions.prefix());
-         SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selection, sourceOptions.prefix(),
-             catalog, decoding.codec())) {
+         SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(),
+             selectionOptions.selector(selection, catalog, sourceOptions.prefix(), decoding.codec(), err),
+             sourceOptions.prefix(), catalog, decoding.codec(), null)) {
       ValueCodec codec = decoding.codec();
       // decoding and rendering run on every core; writing keeps key order
       OrderedParallelMap.run(objects::nextEntry, e -> render(StoredObject.decode(e, sourceOptions.prefix(), catalog, codec)),
@@ -70,6 +73,7 @@ final class ExportCommand implements Callable<Integer> {
         tree.commit();
       }
       emptyRange = objects.keysSeen() == 0;
+      exclusions = objects.exclusions();
       ok = true;
     } finally {
       if (out != null) {
@@ -85,7 +89,9 @@ final class ExportCommand implements Callable<Integer> {
     }
     err.println("regshift: exported " + tally.count + " objects" + (dir == null ? "" : " to " + dir)
         + (tally.failed == 0 ? "" : ", " + tally.failed + " could not be " + (encryption.configured() ? "decrypted or decoded" : "decoded"))
-        + (tally.skipped == 0 ? "" : ", " + tally.skipped + " keys outside the prefix left out of the tree"));
+        + (tally.skipped == 0 ? "" : ", " + tally.skipped + " keys outside the prefix left out of the tree")
+        + exclusions.summaryPart());
+    exclusions.report(err);
     return tally.failed == 0 ? Main.OK : Main.SOME_FAILED;
   }
 

@@ -8,6 +8,7 @@ import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.ResourceInfo;
 import io.regshift.kube.StoredObject;
 import io.regshift.kube.StoredValue;
+import io.regshift.select.Exclusions;
 import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
 import io.regshift.source.Source;
@@ -65,10 +66,12 @@ final class LsCommand implements Callable<Integer> {
       default -> null;
     };
     boolean emptyRange;
+    Exclusions exclusions;
     try (EncryptionOptions.Decoding decoding = encryption.open(sourceOptions.prefix(), catalog);
          Source src = connection.open(source, sourceOptions.prefix());
-         SelectedObjects objects = new SelectedObjects(src, view, selection, sourceOptions.prefix(), catalog,
-             decoding.codec())) {
+         SelectedObjects objects = new SelectedObjects(src, view,
+             selectionOptions.selector(selection, catalog, sourceOptions.prefix(), decoding.codec(), err),
+             sourceOptions.prefix(), catalog, decoding.codec(), null)) {
       for (StoredObject o = objects.next(); o != null; o = objects.next()) {
         count++;
         StoredValue v = o.value();
@@ -85,10 +88,12 @@ final class LsCommand implements Callable<Integer> {
         }
       }
       emptyRange = objects.keysSeen() == 0;
+      exclusions = objects.exclusions();
     }
     String warning = emptyRange ? SourceOptions.emptyPrefixWarning(source, sourceOptions.prefix(), selectionOptions.allKeys) : null;
     if (table != null) {
-      table.finish(count == 0 ? (warning != null ? warning : "No objects found.") : null, err);
+      table.finish(count == 0 ? (warning != null ? warning : "No objects found" + (exclusions.total() == 0 ? "." : String.format(
+          " (%,d excluded by the selection%s).", exclusions.total(), exclusions.explaining() ? "" : "; --explain says why"))) : null, err);
     } else if (warning != null) {
       err.println(warning);
     }
@@ -97,6 +102,7 @@ final class LsCommand implements Callable<Integer> {
       err.println("regshift: " + source + ": " + notDecrypted + " of " + count
           + " values are encrypted at rest; pass --encryption-config to decrypt them");
     }
+    exclusions.report(err);
     if (failed > 0) {
       err.println("regshift: " + source + ": " + failed + " of " + count + " values could not be "
           + (encryption.configured() ? "decrypted or decoded" : "decoded") + " (see the error "

@@ -14,6 +14,10 @@ import io.regshift.kube.RegistryKey;
 import io.regshift.kube.RegistryKeys;
 import io.regshift.kube.RegistryPrefix;
 import io.regshift.kube.ResourceCatalog;
+import io.regshift.kube.ValueCodec;
+import io.regshift.select.Exclusions;
+import io.regshift.select.ObjectSelector;
+import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
 import io.regshift.sink.ConflictPolicy;
 import io.regshift.sink.EtcdRestoreWriter;
@@ -139,6 +143,7 @@ final class RestoreCommand implements Callable<Integer> {
     String sourceBase = RegistryPrefix.keyBase(prefix);
     String targetBase = RegistryPrefix.keyBase(targetPrefix == null ? prefix : targetPrefix);
     Selection selection = selectionOptions.selection(catalog);
+    ObjectSelector selector = selectionOptions.selector(selection, catalog, prefix, ValueCodec.builtin(), err);
     ReadView view = sourceOptions.view();
     encryption.config(); // bad configurations are reported before anything is opened
     targetEncryption.config();
@@ -147,7 +152,7 @@ final class RestoreCommand implements Callable<Integer> {
          TargetEncryption atRest = targetEncryption.open(encryption, sourceBase, targetBase, catalog)) {
       this.atRest = atRest;
       if (atRest.reEncrypts() || !sourceBase.equals(targetBase)) {
-        checkAtRest(src, view, sourceBase, targetBase, selection, restored, err);
+        checkAtRest(src, view, sourceBase, targetBase, selector, restored, err);
       }
       String clusterId = Long.toHexString(target.header(targetBase).getClusterId());
       long held = count(target, targetBase);
@@ -168,7 +173,7 @@ final class RestoreCommand implements Callable<Integer> {
       WrittenForms forms = new WrittenForms();
       try {
         for (RestoreTier tier : RestoreTier.values()) {
-          pass(src, view, sourceBase, targetBase, selection, restored, tier, left, forms, item -> {
+          pass(src, view, sourceBase, targetBase, selector, restored, tier, left, forms, item -> {
             writer.add(item);
             progress.tick(++seen[0], item.value().length);
           });
@@ -182,7 +187,7 @@ final class RestoreCommand implements Callable<Integer> {
         err.println(SourceOptions.emptyPrefixWarning(src.name(), prefix, false));
       }
       if (dryRun) {
-        printPlan(writer, left, policy, held, onConflict == null && !resuming);
+        printPlan(writer, left, policy, held, onConflict == null && !resuming, selector.exclusions());
         printForms(forms, err);
         if (journal != null) {
           journal.close();
@@ -190,15 +195,16 @@ final class RestoreCommand implements Callable<Integer> {
         return Main.OK;
       }
       RestoreVerifier verifier = new RestoreVerifier(target, txnOps, txnBytes);
-      pass(src, view, sourceBase, targetBase, selection, restored, null, new EnumMap<>(ShortLivedData.class), null, item -> {
+      pass(src, view, sourceBase, targetBase, selector.with(Exclusions.counting()), restored, null,
+          new EnumMap<>(ShortLivedData.class), null, item -> {
         if (!writer.keptTargetValue(item.keyString())) {
           verifier.add(item);
         }
       });
       verifier.flush();
-      String summary = String.format("written %,d, resumed %,d, skipped %,d%s, conflicts %,d, verified %,d",
+      String summary = String.format("written %,d, resumed %,d, skipped %,d%s, conflicts %,d, verified %,d%s",
           writer.written(), writer.resumed(), left.values().stream().mapToLong(Long::longValue).sum(), leftOut(left),
-          writer.conflicts().size(), verifier.verified());
+          writer.conflicts().size(), verifier.verified(), selector.exclusions().summaryPart());
       if (verifier.problems() > 0) {
         journal.close();
         err.println("regshift: restore of " + src.name() + " into " + target.settings().sourceName() + ": " + summary);
@@ -209,6 +215,7 @@ final class RestoreCommand implements Callable<Integer> {
       err.println("regshift: restored " + src.name() + " into " + target.settings().sourceName() + targetBaseNote(sourceBase, targetBase)
           + ": " + summary);
       printForms(forms, err);
+      selector.exclusions().report(err);
       return Main.OK;
     }
   }
@@ -217,13 +224,21 @@ final class RestoreCommand implements Callable<Integer> {
    * One pass over the source: the keys of {@code tier} (every tier when null) that the selection
    * and the rules for short-lived data keep; those left out by the rules are counted in {@code left}.
    */
-  private void pass(Source src, ReadView view, String sourceBase, String targetBase, Selection selection,
-      Set<ShortLivedData> restored, RestoreTier tier, Map<ShortLivedData, Long> left, WrittenForms forms, Consumer<RestoreItem> sink) {
-    try (EntryReader entries = src.read(view, KeyRange.prefix(sourceBase), key -> keeps(key, sourceBase, selection, restored, tier, left))) {
-      for (MvccEntry e = entries.next(); e != null; e = entries.next()) {
+  private void pass(Source src, ReadView view, String sourceBase, String targetBase, ObjectSelector selector,
+      Set<ShortLivedData> restored, RestoreTier tier, Map<ShortLivedData, Long> left, WrittenForms forms,
+      Consumer<RestoreItem> sink) {
+    try (SelectedObjects entries = new SelectedObjects(src, view, selector, sourceBase, catalog, ValueCodec.builtin(),
+        tier == null ? null : k -> RestoreTier.of(k) == tier)) {
+      for (MvccEntry e = entries.nextEntry(); e != null; e = entries.nextEntry()) {
         String key = e.keyString();
         RegistryKey k = RegistryKeys.parse(key, sourceBase, catalog);
         ShortLivedData d = ShortLivedData.of(k);
+        if (d != null && !restored.contains(d)) {
+          left.merge(d, 1L, Long::sum);
+          selector.exclusions().explainOnly(key, "restore: " + d.flagName() + " are left out by default (--include "
+              + d.flagName() + " restores them)");
+          continue;
+        }
         long ttl = d == ShortLivedData.EVENTS ? eventTtl.toSeconds() : d == ShortLivedData.MASTERLEASES ? MASTERLEASE_TTL_SECONDS : 0;
         String targetKey = targetBase + key.substring(sourceBase.length());
         TargetEncryption.Written w;
@@ -247,13 +262,17 @@ final class RestoreCommand implements Callable<Integer> {
    * encryption config, or to move an aesgcm or KMS value to another key) can be, and the target's
    * KMS plugins encrypt. Each value that cannot is a line on stderr; any is an error.
    */
-  private void checkAtRest(Source src, ReadView view, String sourceBase, String targetBase, Selection selection,
+  private void checkAtRest(Source src, ReadView view, String sourceBase, String targetBase, ObjectSelector selector,
       Set<ShortLivedData> restored, PrintWriter err) {
     long[] failed = new long[1];
-    Map<ShortLivedData, Long> ignored = new EnumMap<>(ShortLivedData.class);
-    try (EntryReader entries = src.read(view, KeyRange.prefix(sourceBase), key -> keeps(key, sourceBase, selection, restored, null, ignored))) {
-      for (MvccEntry e = entries.next(); e != null; e = entries.next()) {
+    try (SelectedObjects entries = new SelectedObjects(src, view, selector.with(Exclusions.counting()), sourceBase, catalog,
+        ValueCodec.builtin(), null)) {
+      for (MvccEntry e = entries.nextEntry(); e != null; e = entries.nextEntry()) {
         String key = e.keyString();
+        ShortLivedData d = ShortLivedData.of(RegistryKeys.parse(key, sourceBase, catalog));
+        if (d != null && !restored.contains(d)) {
+          continue;
+        }
         try {
           atRest.carry(key, targetBase + key.substring(sourceBase.length()), e.value());
         } catch (EncryptionException x) {
@@ -282,23 +301,8 @@ final class RestoreCommand implements Callable<Integer> {
     }
   }
 
-  /** The key filter of a pass: the tier's keys (every tier when null) that the selection and the rules keep. */
-  private boolean keeps(byte[] key, String sourceBase, Selection selection, Set<ShortLivedData> restored, RestoreTier tier,
-      Map<ShortLivedData, Long> left) {
-    RegistryKey k = RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), sourceBase, catalog);
-    if (tier != null && RestoreTier.of(k) != tier || !(selection.keepsEverything() || selection.matches(k))) {
-      return false;
-    }
-    ShortLivedData d = ShortLivedData.of(k);
-    if (d != null && !restored.contains(d)) {
-      left.merge(d, 1L, Long::sum);
-      return false;
-    }
-    return true;
-  }
-
   private void printPlan(EtcdRestoreWriter writer, Map<ShortLivedData, Long> left, ConflictPolicy policy, long held,
-      boolean wouldRefuse) {
+      boolean wouldRefuse, Exclusions exclusions) {
     PrintWriter out = spec.commandLine().getOut();
     Table table = new Table("RESOURCE", "KEYS");
     writer.perResource().forEach((resource, n) -> table.add(resource, String.format("%,d", n)));
@@ -312,7 +316,9 @@ final class RestoreCommand implements Callable<Integer> {
         + ", so a run without --on-conflict is refused" : conflicts.isEmpty() ? "" : "; conflicts: "
         + policy.name().toLowerCase(Locale.ROOT);
     spec.commandLine().getErr().println(String.format("regshift: dry run: would write %,d keys (%,d already written by an"
-        + " earlier run), %,d conflicts%s; nothing written", writer.written(), writer.resumed(), conflicts.size(), verdict));
+        + " earlier run), %,d conflicts%s%s; nothing written", writer.written(), writer.resumed(), conflicts.size(), verdict,
+        exclusions.summaryPart()));
+    exclusions.report(spec.commandLine().getErr());
   }
 
   private static String leftOut(Map<ShortLivedData, Long> left) {

@@ -84,6 +84,27 @@ public final class ValueCodec {
     return decodePlain(value, lossless);
   }
 
+  /**
+   * The stored value as plaintext: decrypted when it is encrypted at rest, else itself.
+   *
+   * @throws IllegalArgumentException when it is encrypted and this codec has no decryptor, or
+   *                                  decryption fails (the message says which)
+   */
+  public byte[] plaintext(String etcdKey, byte[] value) {
+    if (Encoding.sniff(value) != Encoding.ENCRYPTED) {
+      return value;
+    }
+    String what = EncryptedValue.parse(value).map(EncryptedValue::describe).orElse("malformed encryption prefix");
+    if (decryptor == null) {
+      throw new IllegalArgumentException(what + "; reading it needs the encryption config (--encryption-config)");
+    }
+    try {
+      return decryptor.decrypt(etcdKey, value);
+    } catch (DecryptionException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
   /** Decrypts, then decodes the plaintext; the result keeps the prefix and the stored size. */
   private StoredValue decrypted(String etcdKey, byte[] value, boolean lossless) {
     EncryptedValue prefix = EncryptedValue.parse(value).orElseThrow();
