@@ -48,6 +48,10 @@ final class SnapshotWrite {
       line.append("; ").append(BackupCommand.count(r.dropped(), "record")).append(" left out by the rewrite");
     }
     err.println(line.append("; verified"));
+    if (s.missingLeases() > 0) {
+      err.println("regshift: warning: keys refer to " + BackupCommand.count(s.missingLeases(), "lease") + " that "
+          + src.name() + " cannot give (only a database file holds leases); etcd keeps those keys without expiry");
+    }
     return Main.OK;
   }
 }

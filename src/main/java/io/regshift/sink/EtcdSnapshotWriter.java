@@ -44,7 +44,8 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
   public record Bookkeeping(BoltFile copyFrom, long consistentIndex, long scheduledCompact, long finishedCompact) {}
 
   /** What was written. */
-  public record Summary(long puts, long tombstones, long markers, long leases, long lastRevision, long fileSize) {}
+  public record Summary(long puts, long tombstones, long markers, long leases, long missingLeases, long lastRevision,
+      long fileSize) {}
 
   private final BoltWriter bolt;
   private final BoltWriter.BucketWriter keys;
@@ -123,6 +124,7 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
   public Summary finish(Bookkeeping b) {
     keys.finish();
     long leaseCount = writeLeases(b.copyFrom());
+    long missing = leases.size() - leaseCount;
     for (String name : BUCKETS) {
       switch (name) {
         case "key", "lease", "meta" -> { }
@@ -143,7 +145,7 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
     }
     writeMeta(b);
     long size = bolt.finish(true);
-    return new Summary(puts, tombstones, markers, leaseCount, lastRevision(), size);
+    return new Summary(puts, tombstones, markers, leaseCount, missing, lastRevision(), size);
   }
 
   private long writeLeases(BoltFile from) {
