@@ -34,6 +34,11 @@ public final class BoltWriter implements AutoCloseable {
     public static final int MAX_KEY_SIZE = 32768;
     /** Nodes are filled to this share of a page, as etcd's sequential puts leave them (FillPercent 0.9). */
     private static final int FILL = PAGE_SIZE * 9 / 10;
+    /**
+     * Values near a page in size would each take two pages alone; such elements share nodes of up
+     * to this size, so that only the last page of each is padded.
+     */
+    private static final int LARGE_NODE = 16 * PAGE_SIZE;
     private static final int INLINE_LIMIT = PAGE_SIZE / 4;
     private static final int ELEMENT = 16;
     private static final int FIRST_DATA_PAGE = 3;
@@ -283,7 +288,8 @@ public final class BoltWriter implements AutoCloseable {
                         + " does not sort after " + Keys.display(last));
             }
             int element = ELEMENT + key.length + value.length;
-            if (!keys.isEmpty() && (size + element > FILL || keys.size() == 0xFFFE)) {
+            boolean fits = size + element <= FILL || (element > FILL / 4 && size + element <= LARGE_NODE);
+            if (!keys.isEmpty() && (!fits || keys.size() == 0xFFFE)) {
                 writeLeaf();
             }
             keys.add(key);
