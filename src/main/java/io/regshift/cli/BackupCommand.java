@@ -36,6 +36,8 @@ import picocli.CommandLine.Parameters;
     "Back up SOURCE (a live etcd, or any file source) to FILE:",
     "  FILE.db       etcd's own snapshot through its Maintenance API, with the SHA-256 trailer",
     "                `etcdctl snapshot save` writes, checked before the file gets its name (live etcd only);",
+    "                with -n, --kind, --all-keys, --revision or the options of `rewrite`, regshift writes the",
+    "                snapshot itself from any SOURCE (as `rewrite SOURCE -f FILE.db`);",
     "  FILE.tar.gz   a portable archive (also .tgz): manifest.json, then one entry per key with its stored",
     "                bytes, revisions, version, lease and SHA-256 (docs/archive-format.md); -n/--kind apply.",
     "Without SOURCE, --endpoints (or ETCDCTL_ENDPOINTS) names the live etcd.",
@@ -57,6 +59,7 @@ final class BackupCommand implements Callable<Integer> {
   @Mixin SourceOptions sourceOptions;
   @Mixin SelectionOptions selectionOptions;
   @Mixin ConnectionOptions connection;
+  @Mixin SnapshotOutputOptions output;
 
   @Option(names = "--retry-on-compaction",
       description = "When etcd compacts the revision being read (a long backup), start again at the new revision"
@@ -74,17 +77,23 @@ final class BackupCommand implements Callable<Integer> {
       throw new UsageException("no SOURCE: give etcd://host:port (etcds:// for TLS), a file, or --endpoints"
           + " (ETCDCTL_ENDPOINTS) for a live etcd");
     }
-    if (db && (selectionOptions.given() || sourceOptions.revision != 0)) {
-      throw new UsageException(file + ": a .db backup is etcd's own snapshot of the whole keyspace at its newest"
-          + " revision; -n, --kind, --all-keys and --revision apply to archives (.tar.gz), as do -l, --portable and the"
-          + " other selection flags");
+    // a selection, a revision or revision options: regshift writes the snapshot itself (as rewrite -f)
+    if (!db && output.given()) {
+      throw new UsageException("--keep-history, --latest-only, --bump-revision and --mark-compacted apply to a .db backup");
     }
+    boolean written = db && (selectionOptions.given() || sourceOptions.revision != 0 || output.given());
     try (Source src = source == null ? connection.openEndpoints(sourceOptions.prefix())
         : connection.open(source, sourceOptions.prefix())) {
+      if (written) {
+        return SnapshotWrite.run(src, sourceOptions.view(), selectionOptions.selection(ResourceCatalog.builtin()),
+            sourceOptions.prefix(), io.regshift.sink.EntryRewrite.NONE, output.options(), file,
+            spec.commandLine().getErr());
+      }
       if (db) {
         if (!(src instanceof LiveSource live)) {
           throw new UsageException(file + ": a .db backup is a snapshot taken by a live etcd, and " + src.name()
-              + " is a file; copy it, or back it up to an archive (.tar.gz)");
+              + " is a file; copy it, back it up to an archive (.tar.gz), or select keys (-n, --kind) to have"
+              + " regshift write the snapshot");
         }
         return snapshot(live);
       }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
     versionProvider = VersionCommand.Provider.class,
     description = "Reads, decodes, filters, rewrites and writes Kubernetes' /registry keys in etcd.",
     subcommands = {LsCommand.class, GetCommand.class, ExportCommand.class, StatsCommand.class,
-        HistoryCommand.class, BackupCommand.class, RestoreCommand.class, VerifyCommand.class, DecodeCommand.class, EncodeCommand.class, KindsCommand.class, VersionCommand.class},
+        HistoryCommand.class, BackupCommand.class, RestoreCommand.class, RewriteCommand.class, VerifyCommand.class, DecodeCommand.class, EncodeCommand.class, KindsCommand.class, VersionCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {

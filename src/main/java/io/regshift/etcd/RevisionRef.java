@@ -26,6 +26,12 @@ public record RevisionRef(byte[] key, long main, long sub, boolean tombstone, lo
     return c != 0 ? c : Long.compare(a.sub, b.sub);
   };
 
+  /** etcd's key bucket order: revision (main, then sub). */
+  public static final Comparator<RevisionRef> REVISION_ORDER = (a, b) -> {
+    int c = Long.compare(a.main, b.main);
+    return c != 0 ? c : Long.compare(a.sub, b.sub);
+  };
+
   public RevisionKey revision() {
     return new RevisionKey(main, sub, tombstone);
   }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -25,6 +26,7 @@ import java.util.function.UnaryOperator;
 public final class RevisionSorter implements AutoCloseable {
   private final long budget;
   private final UnaryOperator<List<RevisionRef>> reduce;
+  private final Comparator<RevisionRef> order;
   private final List<Path> spills = new ArrayList<>();
   private final List<DataInputStream> open = new ArrayList<>();
   private List<RevisionRef> chunk = new ArrayList<>();
@@ -36,7 +38,13 @@ public final class RevisionSorter implements AutoCloseable {
    *               drop revisions a later one hides); must keep the list sorted
    */
   public RevisionSorter(long budget, UnaryOperator<List<RevisionRef>> reduce) {
+    this(budget, RevisionRef.ORDER, reduce);
+  }
+
+  /** Sorting by {@code order} instead of key order (the snapshot writer wants revision order). */
+  public RevisionSorter(long budget, Comparator<RevisionRef> order, UnaryOperator<List<RevisionRef>> reduce) {
     this.budget = Math.max(budget, 1 << 20);
+    this.order = order;
     this.reduce = reduce;
   }
 
@@ -49,7 +57,7 @@ public final class RevisionSorter implements AutoCloseable {
     chunk.add(ref);
     held += ref.footprint();
     if (held > budget) {
-      chunk.sort(RevisionRef.ORDER);
+      chunk.sort(order);
       chunk = new ArrayList<>(reduce.apply(chunk));
       held = chunk.stream().mapToLong(RevisionRef::footprint).sum();
       if (held > budget / 2) {
@@ -58,9 +66,9 @@ public final class RevisionSorter implements AutoCloseable {
     }
   }
 
-  /** All references added, in {@link RevisionRef#ORDER}. Call once. */
+  /** All references added, in the sorter's order ({@link RevisionRef#ORDER} by default). Call once. */
   public Iterator<RevisionRef> sorted() {
-    chunk.sort(RevisionRef.ORDER);
+    chunk.sort(order);
     List<RevisionRef> memory = reduce.apply(chunk);
     chunk = null;
     if (spills.isEmpty()) {
@@ -139,9 +147,9 @@ public final class RevisionSorter implements AutoCloseable {
     };
   }
 
-  private static Iterator<RevisionRef> merge(List<Iterator<RevisionRef>> runs) {
+  private Iterator<RevisionRef> merge(List<Iterator<RevisionRef>> runs) {
     record Head(RevisionRef ref, Iterator<RevisionRef> run) {}
-    PriorityQueue<Head> heap = new PriorityQueue<>((a, b) -> RevisionRef.ORDER.compare(a.ref, b.ref));
+    PriorityQueue<Head> heap = new PriorityQueue<>((a, b) -> order.compare(a.ref, b.ref));
     for (Iterator<RevisionRef> run : runs) {
       if (run.hasNext()) heap.add(new Head(run.next(), run));
     }

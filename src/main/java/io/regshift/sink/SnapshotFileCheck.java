@@ -1,0 +1,68 @@
+package io.regshift.sink;
+
+import io.regshift.bolt.BoltChecker;
+import io.regshift.bolt.BoltException;
+import io.regshift.bolt.BoltFile;
+import io.regshift.bolt.Bucket;
+import io.regshift.bolt.Cursor;
+import io.regshift.bolt.Meta;
+import io.regshift.etcd.KeyValueFields;
+import io.regshift.etcd.RevisionKey;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The checks {@code regshift verify} makes of a database file, less the value decoding: both metas,
+ * the SHA-256 trailer, bbolt's page-graph check, and every key-bucket record (a revision key, in
+ * increasing order, a KeyValue that parses). Run on a written snapshot before it gets its name.
+ */
+public final class SnapshotFileCheck {
+  private static final int MAX_PROBLEMS = 20;
+
+  private SnapshotFileCheck() {}
+
+  /** One line per problem; empty when the file is sound. */
+  public static List<String> problems(Path file) {
+    List<String> problems = new ArrayList<>();
+    try (BoltFile f = BoltFile.open(file)) {
+      for (Meta m : f.metas()) {
+        if (!m.valid()) {
+          problems.add("meta page " + m.index() + ": " + m.problem());
+        }
+      }
+      if (!f.trailer().present()) {
+        problems.add("no sha256 trailer");
+      } else if (!f.trailer().verify()) {
+        problems.add("the sha256 trailer does not match the image");
+      }
+      problems.addAll(BoltChecker.check(f));
+      Bucket keys = f.bucket("key");
+      if (keys == null) {
+        problems.add("no 'key' bucket");
+        return problems;
+      }
+      KeyValueFields kv = new KeyValueFields();
+      Cursor c = keys.cursor();
+      RevisionKey previous = null;
+      while (c.next() && problems.size() < MAX_PROBLEMS) {
+        RevisionKey rk = RevisionKey.parse(c.key());
+        if (rk == null) {
+          problems.add("key bucket: a key that is not a revision");
+          continue;
+        }
+        if (previous != null && rk.compareTo(previous) <= 0) {
+          problems.add("key bucket: revision " + rk + " follows " + previous);
+        }
+        previous = rk;
+        byte[] v = c.value();
+        if (v.length > 0 && !kv.parse(v)) {
+          problems.add("revision " + rk + ": the KeyValue record does not parse");
+        }
+      }
+    } catch (BoltException e) {
+      problems.add(e.getMessage());
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,188 @@
+package io.regshift.sink;
+
+import io.regshift.etcd.EntryReader;
+import io.regshift.etcd.EntryRevisionSorter;
+import io.regshift.etcd.EtcdDatabase;
+import io.regshift.etcd.KeyRange;
+import io.regshift.etcd.MvccEntry;
+import io.regshift.etcd.ReadView;
+import io.regshift.etcd.RevisionEntry;
+import io.regshift.etcd.RevisionReader;
+import io.regshift.etcd.RevisionSorter;
+import io.regshift.source.SnapshotSource;
+import io.regshift.source.Source;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * source → select → rewrite → etcd snapshot file: reads the selected records in revision order
+ * (a database file straight from its key bucket; a live etcd or an archive through an external
+ * sort), passes each through the rewrite, writes them with {@link EtcdSnapshotWriter} under a
+ * hidden name, checks the result and only then gives it its name.
+ *
+ * <p>Revisions: every record keeps its revision. The latest state (default) is what etcd keeps
+ * after compacting at the read revision, so the file says it is compacted there, and etcd resumes
+ * after it even when the newest changes were deletions or left out. With history, a marker record
+ * at the source's head does the same. {@code --bump-revision N} adds a marker N past the head;
+ * {@code --mark-compacted} schedules a compaction there, as etcdutl's restore does.
+ */
+public final class SnapshotPipeline {
+
+  /**
+   * @param keepHistory   every stored revision of the selected keys (database file sources only)
+   * @param bumpRevision  N: the head is moved N revisions past the source's (0: not moved)
+   * @param markCompacted schedule a compaction at the bumped head (needs bumpRevision)
+   */
+  public record Options(boolean keepHistory, long bumpRevision, boolean markCompacted) {
+    public Options {
+      if (bumpRevision < 0) {
+        throw new IllegalArgumentException("--bump-revision must be 0 or more, not " + bumpRevision);
+      }
+      if (markCompacted && bumpRevision == 0) {
+        throw new IllegalArgumentException("--mark-compacted needs --bump-revision (as etcdutl snapshot restore)");
+      }
+    }
+  }
+
+  /**
+   * @param summary    what the writer wrote
+   * @param read       selected records read
+   * @param dropped    records the rewrite left out
+   * @param revision   the revision the source was read at
+   * @param head       the revision etcd resumes after, once restored
+   * @param compacted  the file's compaction revision (finished or scheduled), 0 for none
+   */
+  public record Result(EtcdSnapshotWriter.Summary summary, long read, long dropped, long revision, long head,
+      long compacted) {}
+
+  /** Told of each record written, for a progress line. */
+  @FunctionalInterface
+  public interface Ticker {
+    void tick(long records, long valueBytes);
+  }
+
+  private SnapshotPipeline() {}
+
+  public static Result write(Source src, ReadView view, KeyRange range, Predicate<byte[]> keep, EntryRewrite rewrite,
+      Options options, Path target, Ticker ticker) {
+    if (options.keepHistory() && view.mode() == ReadView.Mode.AT) {
+      throw new IllegalArgumentException("--keep-history keeps every revision; it cannot be combined with --revision");
+    }
+    EtcdDatabase db = src instanceof SnapshotSource s ? s.database() : null;
+    if (options.keepHistory() && db == null) {
+      throw new IllegalArgumentException(src.name() + ": --keep-history needs an etcd database file as SOURCE ("
+          + "a live etcd or an archive gives the latest state only)");
+    }
+    long revision = view.mode() == ReadView.Mode.AT ? view.revision() : src.headRevision();
+    if (rewrite.needsSurvey()) {
+      try (EntryReader first = src.read(options.keepHistory() ? ReadView.history() : view, range, keep)) {
+        rewrite.survey(first::next);
+      }
+    }
+    try (StagedFile staged = StagedFile.create(target, ".part")) {
+      long read = 0;
+      long dropped = 0;
+      long compacted;
+      long head;
+      EtcdSnapshotWriter.Summary summary;
+      try (EtcdSnapshotWriter writer = EtcdSnapshotWriter.create(staged.path());
+           RevisionReader records = open(src, db, view, range, keep, rewrite, options)) {
+        for (RevisionEntry r = records.next(); r != null; r = records.next()) {
+          read++;
+          MvccEntry out = db == null ? r.entry() : rewrite.apply(r.entry()); // sorted sources are rewritten before the sort
+          if (out == null) {
+            dropped++;
+            continue;
+          }
+          writer.add(new RevisionEntry(r.revision(), out));
+          if (ticker != null) {
+            ticker.tick(read - dropped, out.value().length);
+          }
+        }
+        if (records instanceof Counting c) {
+          read = c.read;
+          dropped = c.dropped;
+        }
+        long finished;
+        long scheduled;
+        head = Math.max(revision, writer.lastRevision());
+        if (options.keepHistory()) {
+          finished = db.compactRevision();
+          scheduled = Math.max(db.meta().scheduledCompactRevision(), finished);
+          if (writer.lastRevision() < revision) {
+            writer.marker(revision);
+          }
+        } else {
+          // only the newest revision of each key is kept: what etcd holds after compacting here
+          finished = revision;
+          scheduled = revision;
+        }
+        if (options.bumpRevision() > 0) {
+          head += options.bumpRevision();
+          writer.marker(head);
+          if (options.markCompacted()) {
+            scheduled = head;
+          }
+        }
+        compacted = Math.max(finished, scheduled);
+        summary = writer.finish(new EtcdSnapshotWriter.Bookkeeping(db == null ? null : db.file(),
+            db == null ? 0 : db.meta().consistentIndex(), scheduled, finished));
+      }
+      List<String> problems = SnapshotFileCheck.problems(staged.path());
+      if (!problems.isEmpty()) {
+        throw new SinkException(target + ": the written snapshot does not verify, so it was not kept: "
+            + String.join("; ", problems));
+      }
+      staged.commit();
+      return new Result(summary, read, dropped, revision, head, compacted);
+    }
+  }
+
+  private static RevisionReader open(Source src, EtcdDatabase db, ReadView view, KeyRange range, Predicate<byte[]> keep,
+      EntryRewrite rewrite, Options options) {
+    if (db != null) {
+      return db.readByRevision(options.keepHistory() ? ReadView.history() : view, range, keep);
+    }
+    EntryRevisionSorter sorter = new EntryRevisionSorter(RevisionSorter.defaultBudget());
+    Counting counting = new Counting(sorter);
+    try (EntryReader entries = src.read(view, range, keep)) {
+      for (MvccEntry e = entries.next(); e != null; e = entries.next()) {
+        counting.read++;
+        MvccEntry out = rewrite.apply(e);
+        if (out == null) {
+          counting.dropped++;
+        } else {
+          sorter.add(out);
+        }
+      }
+    } catch (RuntimeException e) {
+      sorter.close();
+      throw e;
+    }
+    counting.sorted = sorter.sorted();
+    return counting;
+  }
+
+  /** A sorted source's records, with what was read and dropped before the sort. */
+  private static final class Counting implements RevisionReader {
+    private final EntryRevisionSorter sorter;
+    private RevisionReader sorted;
+    long read;
+    long dropped;
+
+    Counting(EntryRevisionSorter sorter) {
+      this.sorter = sorter;
+    }
+
+    @Override
+    public RevisionEntry next() {
+      return sorted.next();
+    }
+
+    @Override
+    public void close() {
+      sorter.close();
+    }
+  }
+}
