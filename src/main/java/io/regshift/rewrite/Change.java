@@ -8,5 +8,17 @@ package io.regshift.rewrite;
  * @param path     the field, e.g. "spec.clusterIPs[0]" or "key" when the key itself changed
  * @param oldValue the value before (null when the field was added)
  * @param newValue the value after (null when the field was removed)
+ * @param note     why, when the change alone does not say it (a dangling reference kept, a
+ *                 token removed so that its controller makes a new one); null otherwise
  */
-public record Change(String key, String rule, String path, Object oldValue, Object newValue) {}
+public record Change(String key, String rule, String path, Object oldValue, Object newValue, String note) {
+
+  public Change(String key, String rule, String path, Object oldValue, Object newValue) {
+    this(key, rule, path, oldValue, newValue, null);
+  }
+
+  /** One line for people: {@code KEY RULE PATH: OLD -> NEW (note)}. */
+  public String describe() {
+    return key + " " + rule + " " + path + ": " + oldValue + " -> " + newValue + (note == null ? "" : " (" + note + ")");
+  }
+}
