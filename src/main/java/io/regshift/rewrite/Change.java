@@ -17,8 +17,15 @@ public record Change(String key, String rule, String path, Object oldValue, Obje
     this(key, rule, path, oldValue, newValue, null);
   }
 
-  /** One line for people: {@code KEY RULE PATH: OLD -> NEW (note)}. */
-  public String describe() {
-    return key + " " + rule + " " + path + ": " + oldValue + " -> " + newValue + (note == null ? "" : " (" + note + ")");
+  /** One line for people: {@code KEY RULE PATH: OLD -> NEW (note)}, values cut at {@code width} characters. */
+  public String describe(int width) {
+    return key + " " + rule + " " + path + ": " + cut(oldValue, width) + " -> " + cut(newValue, width)
+        + (note == null ? "" : " (" + note + ")");
+  }
+
+  private static String cut(Object value, int width) {
+    String s = value instanceof String str ? str : io.regshift.kube.Json.write(value);
+    s = s.replace("\n", "\\n");
+    return s.length() <= width ? s : s.substring(0, width) + "…";
   }
 }
