@@ -134,11 +134,11 @@ public final class Rewriter {
     StoredValue v = head(e);
     String problem = null;
     if (changes) {
-      if (!v.ok()) {
-        problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but " + v.error();
-      } else if (writesStoredValues && v.encryption() != null) {
+      if (writesStoredValues && v.encryption() != null) {
         problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but it is stored encrypted ("
             + v.storedAs() + ") and writing re-encrypted values is not supported yet; leave it out (-n, --kind)";
+      } else if (!v.ok()) {
+        problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but " + v.error();
       }
     }
     return new Peek(e, key, v.ok() ? v.object() : null, problem);
