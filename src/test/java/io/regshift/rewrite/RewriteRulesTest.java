@@ -383,6 +383,21 @@ class RewriteRulesTest {
     assertTrue(((String) first.get("new")).contains("/journal/"), first.toString());
     assertTrue(lines.stream().anyMatch(l -> l.matches("\\{\"key\":\"/registry/pods/blog/[^\"]+\",\"rule\":\"new-uids\","
         + "\"path\":\"metadata.uid\",\"old\":\"[0-9a-f-]{36}\",\"new\":\"[0-9a-f-]{36}\"}")), lines.get(0));
+    // no Secret's data reaches the report (tokens, kubectl's last-applied copy of a Secret)
+    List<String> secretData = new ArrayList<>();
+    for (MvccEntry e : demo()) {
+      if (e.keyString().startsWith("/registry/secrets/")) {
+        Map<String, Object> data = TreeWalk.map(ValueCodec.builtin().decode(e.value()).object(), "data");
+        data.values().forEach(v -> secretData.add((String) v));
+      }
+    }
+    assertTrue(secretData.size() > 3, secretData.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"key\":\"/registry/secrets/blog/")), "no Secret changed");
+    for (String line : lines) {
+      for (String d : secretData) {
+        assertFalse(d.length() > 8 && line.contains(d), "the report holds a Secret's data: " + line);
+      }
+    }
     try (RewriteReport abandoned = RewriteReport.create(tmp.resolve("never.jsonl"))) {
       abandoned.add(new Change("k", "r", "p", 1, 2));
     }
