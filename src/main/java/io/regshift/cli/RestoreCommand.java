@@ -137,6 +137,13 @@ final class RestoreCommand implements Callable<Integer> {
          EtcdConnection target = EtcdConnection.open(connection.settings(List.of(), false))) {
       String clusterId = Long.toHexString(target.header(targetBase).getClusterId());
       long held = count(target, targetBase);
+      for (Map.Entry<String, String> m : rewriteOptions.namespaceMapping().entrySet()) {
+        String ns = targetBase + "namespaces/" + m.getValue();
+        if (exists(target, ns)) {
+          throw new UsageException("--map-namespace " + m.getKey() + "=" + m.getValue() + ": the target already has namespace "
+              + m.getValue() + " (" + ns + "); mapping " + m.getKey() + " onto it would merge the two");
+        }
+      }
       Path journalPath = journalPath(src);
       String identity = "target cluster " + clusterId + " prefix " + targetBase;
       boolean resuming = Files.exists(journalPath);
@@ -301,6 +308,12 @@ final class RestoreCommand implements Callable<Integer> {
     return target.call("count keys", () -> target.client().getKVClient().get(io.etcd.jetcd.ByteSequence.from(from),
         io.etcd.jetcd.options.GetOption.builder().withRange(io.etcd.jetcd.ByteSequence.from(range.to()))
             .withCountOnly(true).build())).getCount();
+  }
+
+  private static boolean exists(EtcdConnection target, String key) {
+    io.etcd.jetcd.ByteSequence k = io.etcd.jetcd.ByteSequence.from(key.getBytes(StandardCharsets.UTF_8));
+    return target.call("read " + key, () -> target.client().getKVClient().get(k,
+        io.etcd.jetcd.options.GetOption.builder().withCountOnly(true).build())).getCount() > 0;
   }
 
   private Path journalPath(Source src) {

@@ -126,6 +126,15 @@ class RewriteCommandTest {
     assertEquals(0, etcdctlGet(target.endpoint()).size());
     assertFalse(Files.exists(report));
 
+    new Etcdctl(target.endpoint()).put("/registry/namespaces/store", "the target's own");
+    CliRun onto = CliRun.of("restore", DEMO, "--endpoints", target.endpoint(), "--journal", tmp.resolve("j3").toString(),
+        "--on-conflict", "skip", "--map-namespace", "shop=store");
+    assertEquals(2, onto.code(), onto.show());
+    assertEquals("regshift: --map-namespace shop=store: the target already has namespace store (/registry/namespaces/store);"
+        + " mapping shop onto it would merge the two\n", onto.err());
+    assertEquals(1, etcdctlGet(target.endpoint()).size());
+    new Etcdctl(target.endpoint()).run("del", "/registry/namespaces/store");
+
     CliRun syntax = CliRun.of("restore", DEMO, "--endpoints", target.endpoint(), "--map-namespace", "shop");
     assertEquals(2, syntax.code(), syntax.show());
     assertEquals("regshift: --map-namespace shop: say OLD=NEW\n", syntax.err());
