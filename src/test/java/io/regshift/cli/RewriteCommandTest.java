@@ -50,7 +50,14 @@ class RewriteCommandTest {
     assertTrue(stored.containsKey("/registry/namespaces/store"));
     assertTrue(stored.containsKey("/registry/deployments/store/cart"));
 
-    // regshift reading the target agrees with etcdctl, object for object
+    // regshift reading the target agrees with etcdctl, key for key and object for object
+    CliRun ls = CliRun.of("ls", "etcd://" + target.server().hostPort(), "-o", "json");
+    assertEquals(0, ls.code(), ls.show());
+    List<String> listed = new ArrayList<>();
+    for (String line : ls.out().split("\n")) {
+      listed.add((String) ((Map<?, ?>) Json.parse(line)).get("key"));
+    }
+    assertEquals(new ArrayList<>(stored.keySet()), listed);
     CliRun export = CliRun.of("export", "etcd://" + target.server().hostPort(), "-o", "json");
     assertEquals(0, export.code(), export.show());
     Map<String, Object> byName = new LinkedHashMap<>();
