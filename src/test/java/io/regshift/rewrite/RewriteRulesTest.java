@@ -147,6 +147,7 @@ class RewriteRulesTest {
     assertTrue(kept.stream().noneMatch(oldUids::contains), "a kept reference names a selected object: " + kept);
     int owners = 0;
     int targets = 0;
+    int events = 0;
     for (Map.Entry<String, StoredValue> e : out.entrySet()) {
       Map<String, Object> obj = e.getValue().object();
       for (Object o : TreeWalk.list(obj, "metadata", "ownerReferences")) {
@@ -166,9 +167,13 @@ class RewriteRulesTest {
       }
       if (obj.get("involvedObject") instanceof Map<?, ?> ref && ref.get("uid") instanceof String uid && !uid.isEmpty()) {
         assertTrue(byUid.containsKey(uid) || kept.contains(uid), e.getKey() + ": involvedObject " + ref);
+        // a revision of the source's etcd means nothing in the target: cleared
+        assertTrue(ref.get("resourceVersion") == null || "".equals(ref.get("resourceVersion")), e.getKey() + ": " + ref);
+        events++;
       }
     }
     assertTrue(owners > 10 && targets > 5, owners + " owners, " + targets + " targetRefs");
+    assertTrue(name.equals("generated") || events > 10, events + " events");
     // anywhere in the stored bytes (managedFields keys, labels, annotations): no old uid
     Pattern anyUid = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     int seen = 0;
