@@ -117,7 +117,11 @@ final class ExportCommand implements Callable<Integer> {
     if (r.dropped()) {
       return new Rendered(r, null, null);
     }
-    StoredObject o = StoredObject.decode(r.output(), sourceOptions.prefix(), ResourceCatalog.builtin(), codec);
+    // a rewritten object comes decoded from the rules; the others are decoded here, as without rules
+    StoredObject o = r.changed() && r.decoded() != null
+        ? new StoredObject(r.output(), io.regshift.kube.RegistryKeys.parse(r.output().keyString(), sourceOptions.prefix(),
+            ResourceCatalog.builtin()), r.decoded())
+        : StoredObject.decode(r.output(), sourceOptions.prefix(), ResourceCatalog.builtin(), codec);
     if (!o.value().ok()) {
       return new Rendered(r, o, null);
     }

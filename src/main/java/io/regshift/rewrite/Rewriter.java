@@ -41,8 +41,22 @@ public final class Rewriter {
   private long surveyed;
   private boolean planned;
 
-  /** What became of one entry. */
-  public record Result(MvccEntry source, MvccEntry output, List<Change> changes) {
+  /**
+   * What became of one entry.
+   *
+   * @param source  the entry as read
+   * @param output  the entry to write (null: dropped); {@code source} itself when unchanged. For a
+   *                rewriter that writes no stored values (export), a changed entry has the new key
+   *                but keeps the source's value bytes: the rewritten object is {@code decoded}
+   * @param changes what the rules did, for the report
+   * @param decoded the object after the rules, when it was decoded (lossless for a rewriter that
+   *                writes stored values, as kubectl shows objects otherwise); null when not decoded
+   */
+  public record Result(MvccEntry source, MvccEntry output, List<Change> changes, StoredValue decoded) {
+    public Result(MvccEntry source, MvccEntry output, List<Change> changes) {
+      this(source, output, changes, null);
+    }
+
     /** True when a rule left the entry out of the output. */
     public boolean dropped() {
       return output == null;
@@ -214,7 +228,8 @@ public final class Rewriter {
     if (applicable == null) {
       return new Result(e, e, List.of());
     }
-    StoredValue v = codec.decode(e.keyString(), e.value(), true);
+    // lossless only where the object is encoded again; export renders the display form directly
+    StoredValue v = codec.decode(e.keyString(), e.value(), writesStoredValues);
     if (!v.ok() || writesStoredValues && v.encryption() != null) {
       throw new RewriteException(e.keyString() + ": cannot be rewritten: "
           + (v.ok() ? "it is stored encrypted" : v.error()) + " (the source changed since the first pass?)");
@@ -228,7 +243,14 @@ public final class Rewriter {
       }
     }
     if (!o.isChanged()) {
-      return new Result(e, e, changes); // notes only: the stored bytes stay
+      return new Result(e, e, changes, v); // notes only: the stored bytes stay
+    }
+    StoredValue after = new StoredValue(v.encoding(), stringOr(o.object().get("apiVersion"), v.apiVersion()),
+        stringOr(o.object().get("kind"), v.kind()), o.object(), null, v.warnings(), v.encryption(), v.size());
+    byte[] newKey = o.key().key().getBytes(StandardCharsets.UTF_8);
+    if (!writesStoredValues) {
+      return new Result(e, new MvccEntry(newKey, e.value(), e.createRevision(), e.modRevision(), e.version(), e.lease(),
+          e.deleted(), e.deleteRevision()), changes, after);
     }
     byte[] value;
     try {
@@ -236,9 +258,12 @@ public final class Rewriter {
     } catch (IllegalArgumentException | IllegalStateException ex) {
       throw new RewriteException(e.keyString() + ": cannot encode the rewritten object: " + ex.getMessage());
     }
-    byte[] newKey = o.key().key().getBytes(StandardCharsets.UTF_8);
     return new Result(e, new MvccEntry(newKey, value, e.createRevision(), e.modRevision(), e.version(), e.lease(),
-        e.deleted(), e.deleteRevision()), changes);
+        e.deleted(), e.deleteRevision()), changes, after);
+  }
+
+  private static String stringOr(Object value, String otherwise) {
+    return value instanceof String s ? s : otherwise;
   }
 
   /** The object in the form it was stored in: protobuf envelope, JSON (struct order kept), CBOR. */

@@ -202,6 +202,24 @@ class RewriteCommandTest {
     }
   }
 
+  @Test
+  void exportRendersTheRewrittenObjectAsTheArchiveStoresIt() {
+    // export applies the rules to the decoded object; backup encodes it again: the same objects
+    Path archive = tmp.resolve("store.tar.gz");
+    String[] rules = {"--map-namespace", "shop=store", "--map-registry", "docker.io=mirror.example.net"};
+    CliRun backup = CliRun.of(Stream.concat(Stream.of("backup", DEMO, "-f", archive.toString(), "-n", "shop"), Stream.of(rules))
+        .toArray(String[]::new));
+    assertEquals(0, backup.code(), backup.show());
+    String kinds = "deploy,rs,po,svc,cm,secrets,sa,rolebindings,endpointslices";
+    CliRun direct = CliRun.of(Stream.concat(Stream.of("export", DEMO, "-n", "shop", "--kind", kinds), Stream.of(rules))
+        .toArray(String[]::new));
+    CliRun stored = CliRun.of("export", archive.toString(), "-n", "store", "--kind", kinds);
+    assertEquals(0, direct.code(), direct.show());
+    assertTrue(direct.out().contains("mirror.example.net/library/nginx:1.27.3"), direct.out());
+    assertTrue(direct.out().length() > 20000, direct.out().length() + " chars");
+    assertEquals(stored.out(), direct.out());
+  }
+
   private static List<String> uids(String jsonLines) {
     List<String> out = new ArrayList<>();
     for (String line : jsonLines.split("\n")) {
