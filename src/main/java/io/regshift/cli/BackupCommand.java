@@ -2,20 +2,24 @@ package io.regshift.cli;
 
 import io.regshift.archive.ArchiveManifest;
 import io.regshift.archive.ArchiveWriter;
+import io.regshift.etcd.EntryReader;
 import io.regshift.etcd.EtcdRequestException;
+import io.regshift.etcd.KeyRange;
 import io.regshift.etcd.MvccEntry;
 import io.regshift.etcd.ReadView;
 import io.regshift.etcd.RevisionCompactedException;
 import io.regshift.etcd.SnapshotDownload;
-import io.regshift.etcd.KeyRange;
 import io.regshift.kube.RegistryKey;
 import io.regshift.kube.RegistryKeys;
 import io.regshift.kube.RegistryPrefix;
 import io.regshift.kube.RegistryStats;
 import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.ValueCodec;
+import io.regshift.rewrite.KeyOrderMerge;
+import io.regshift.rewrite.Rewriter;
 import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
+import io.regshift.sink.OrderedParallelMap;
 import io.regshift.source.LiveSource;
 import io.regshift.source.Source;
 import java.io.PrintWriter;
@@ -23,7 +27,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -175,7 +184,7 @@ final class BackupCommand implements Callable<Integer> {
       manifest = writer.commit(new ArchiveManifest(ArchiveManifest.FORMAT_VERSION, "regshift " + VersionCommand.version(),
           now.toString(), src.name(), src.cluster(), revision, RegistryPrefix.normalize(prefix),
           new ArchiveManifest.Selection(selectionOptions.namespaces, selectionOptions.kindList(), selectionOptions.allKeys),
-          0, 0, java.util.List.of(), null));
+          0, 0, List.of(), null));
       rewrite.commit();
       rewriteSummary = rewrite.summary();
     } finally {
@@ -198,20 +207,20 @@ final class BackupCommand implements Callable<Integer> {
    * merged; without --map-namespace, the one stream rewritten on every core.
    */
   private void rewritten(Source src, ReadView view, Selection selection, String prefix, ResourceCatalog catalog,
-      RewriteRun rewrite, SelectedObjects objects, java.util.function.Consumer<io.regshift.rewrite.Rewriter.Result> sink) {
+      RewriteRun rewrite, SelectedObjects objects, Consumer<Rewriter.Result> sink) {
     try (SelectedObjects first = new SelectedObjects(src, view, selection, prefix, catalog, ValueCodec.builtin())) {
       rewrite.rewriter().survey(first::nextEntry);
     }
-    java.util.Map<String, String> mapping = rewriteOptions.namespaceMapping();
+    Map<String, String> mapping = rewriteOptions.namespaceMapping();
     if (mapping.isEmpty()) {
-      io.regshift.sink.OrderedParallelMap.run(objects::nextEntry, rewrite.rewriter()::rewrite, sink);
+      OrderedParallelMap.run(objects::nextEntry, rewrite.rewriter()::rewrite, sink);
       return;
     }
     // the stream of keys that stay (read through objects, which counts the keys seen), then one per OLD
-    java.util.List<String> olds = new java.util.ArrayList<>(mapping.keySet());
-    java.util.List<io.regshift.etcd.EntryReader> readers = new java.util.ArrayList<>();
+    List<String> olds = new ArrayList<>(mapping.keySet());
+    List<EntryReader> readers = new ArrayList<>();
     try {
-      java.util.List<java.util.function.Supplier<MvccEntry>> streams = new java.util.ArrayList<>();
+      List<Supplier<MvccEntry>> streams = new ArrayList<>();
       streams.add(() -> {
         for (MvccEntry e = objects.nextEntry(); e != null; e = objects.nextEntry()) {
           if (movedFrom(e.key(), prefix, catalog, mapping) == null) {
@@ -222,22 +231,22 @@ final class BackupCommand implements Callable<Integer> {
       });
       KeyRange range = selection.includesKeysOutsidePrefix() ? KeyRange.all() : KeyRange.prefix(RegistryPrefix.keyBase(prefix));
       for (String old : olds) {
-        io.regshift.etcd.EntryReader r = src.read(view, range, key -> old.equals(movedFrom(key, prefix, catalog, mapping))
+        EntryReader r = src.read(view, range, key -> old.equals(movedFrom(key, prefix, catalog, mapping))
             && (selection.keepsEverything() || selection.matches(RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), prefix, catalog))));
         readers.add(r);
         streams.add(r::next);
       }
-      io.regshift.rewrite.KeyOrderMerge merge = new io.regshift.rewrite.KeyOrderMerge(rewrite.rewriter(), streams);
-      for (io.regshift.rewrite.Rewriter.Result r = merge.next(); r != null; r = merge.next()) {
+      KeyOrderMerge merge = new KeyOrderMerge(rewrite.rewriter(), streams);
+      for (Rewriter.Result r = merge.next(); r != null; r = merge.next()) {
         sink.accept(r);
       }
     } finally {
-      readers.forEach(io.regshift.etcd.EntryReader::close);
+      readers.forEach(EntryReader::close);
     }
   }
 
   /** The mapped namespace a key lives in (or names, for a Namespace), or null when --map-namespace does not move it. */
-  private static String movedFrom(byte[] key, String prefix, ResourceCatalog catalog, java.util.Map<String, String> mapping) {
+  private static String movedFrom(byte[] key, String prefix, ResourceCatalog catalog, Map<String, String> mapping) {
     RegistryKey k = RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), prefix, catalog);
     if (!k.inRegistry()) {
       return null;
