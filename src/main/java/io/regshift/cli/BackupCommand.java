@@ -2,12 +2,13 @@ package io.regshift.cli;
 
 import io.regshift.archive.ArchiveManifest;
 import io.regshift.archive.ArchiveWriter;
+import io.regshift.etcd.EntryReader;
 import io.regshift.etcd.EtcdRequestException;
+import io.regshift.etcd.KeyRange;
 import io.regshift.etcd.MvccEntry;
 import io.regshift.etcd.ReadView;
 import io.regshift.etcd.RevisionCompactedException;
 import io.regshift.etcd.SnapshotDownload;
-import io.regshift.etcd.KeyRange;
 import io.regshift.kube.RegistryKey;
 import io.regshift.kube.RegistryKeys;
 import io.regshift.kube.RegistryPrefix;
@@ -15,8 +16,12 @@ import io.regshift.kube.RegistryStats;
 import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.ValueCodec;
 import io.regshift.select.Exclusions;
+import io.regshift.select.ObjectSelector;
+import io.regshift.rewrite.KeyOrderMerge;
+import io.regshift.rewrite.Rewriter;
 import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
+import io.regshift.sink.OrderedParallelMap;
 import io.regshift.source.LiveSource;
 import io.regshift.source.Source;
 import java.io.PrintWriter;
@@ -24,7 +29,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,6 +70,7 @@ final class BackupCommand implements Callable<Integer> {
   @Mixin SelectionOptions selectionOptions;
   @Mixin ConnectionOptions connection;
   @Mixin SnapshotOutputOptions output;
+  @Mixin RewriteOptions rewriteOptions;
 
   @Option(names = "--retry-on-compaction",
       description = "When etcd compacts the revision being read (a long backup), start again at the new revision"
@@ -81,13 +92,12 @@ final class BackupCommand implements Callable<Integer> {
     if (!db && output.given()) {
       throw new UsageException("--keep-history, --latest-only, --bump-revision and --mark-compacted apply to a .db backup");
     }
-    boolean written = db && (selectionOptions.given() || sourceOptions.revision != 0 || output.given());
+    boolean written = db && (selectionOptions.given() || sourceOptions.revision != 0 || output.given() || rewriteOptions.given());
     try (Source src = source == null ? connection.openEndpoints(sourceOptions.prefix())
         : connection.open(source, sourceOptions.prefix())) {
       if (written) {
-        return SnapshotWrite.run(src, sourceOptions.view(), selectionOptions.selection(ResourceCatalog.builtin()),
-            sourceOptions.prefix(), io.regshift.sink.EntryRewrite.NONE, output.options(), file,
-            spec.commandLine().getErr());
+        return SnapshotWrite.run(src, sourceOptions.view(), selectionOptions, rewriteOptions, sourceOptions.prefix(),
+            output.options(), file, spec.commandLine().getErr());
       }
       if (db) {
         if (!(src instanceof LiveSource live)) {
@@ -162,13 +172,23 @@ final class BackupCommand implements Callable<Integer> {
     ArchiveManifest manifest;
     boolean emptyRange;
     Exclusions exclusions;
-    try (ArchiveWriter writer = ArchiveWriter.create(file, key -> resourceOf(key, prefix, catalog), now);
-         SelectedObjects objects = new SelectedObjects(src, view,
-             selectionOptions.selector(selection, catalog, prefix, ValueCodec.builtin(), err), prefix, catalog,
-             ValueCodec.builtin(), null)) {
-      for (MvccEntry e = objects.nextEntry(); e != null; e = objects.nextEntry()) {
-        writer.add(e);
-        progress.tick(writer.entries(), e.value().length);
+    ObjectSelector selector = selectionOptions.selector(selection, catalog, prefix, ValueCodec.builtin(), err);
+    try (RewriteRun rewrite = rewriteOptions.start(ValueCodec.builtin(), prefix, catalog, true);
+         ArchiveWriter writer = ArchiveWriter.create(file, key -> resourceOf(key, prefix, catalog), now);
+         SelectedObjects objects = new SelectedObjects(src, view, selector, prefix, catalog, ValueCodec.builtin(), null)) {
+      if (!rewrite.active()) {
+        for (MvccEntry e = objects.nextEntry(); e != null; e = objects.nextEntry()) {
+          writer.add(e);
+          progress.tick(writer.entries(), e.value().length);
+        }
+      } else {
+        rewritten(src, view, selector, prefix, catalog, rewrite, objects, r -> {
+          rewrite.record(r);
+          if (!r.dropped()) {
+            writer.add(r.output());
+            progress.tick(writer.entries(), r.output().value().length);
+          }
+        });
       }
       emptyRange = objects.keysSeen() == 0;
       exclusions = objects.exclusions();
@@ -177,6 +197,8 @@ final class BackupCommand implements Callable<Integer> {
           new ArchiveManifest.Selection(selectionOptions.namespaces, selectionOptions.kindList(), selectionOptions.allKeys,
               selectionOptions.manifestFields()),
           0, 0, java.util.List.of(), null));
+      rewrite.commit();
+      rewriteSummary = rewrite.summary();
     } finally {
       progress.done();
     }
@@ -185,9 +207,75 @@ final class BackupCommand implements Callable<Integer> {
     }
     err.println(String.format("regshift: backed up %s (%s of values) at revision %d from %s to %s%s",
         count(manifest.entries(), "key"), StatsCommand.bytes(manifest.bytes()), manifest.revision(), src.name(), file,
-        exclusions.summaryPart()));
+        rewriteSummary + exclusions.summaryPart()));
     exclusions.report(err);
     return Main.OK;
+  }
+
+  private String rewriteSummary = "";
+
+  /**
+   * The selected entries through the rules, in the order of their new keys (an archive is in key
+   * order): the first pass, then one stream per mapped namespace beside the stream of the rest,
+   * merged; without --map-namespace, the one stream rewritten on every core.
+   */
+  private void rewritten(Source src, ReadView view, ObjectSelector selector, String prefix, ResourceCatalog catalog,
+      RewriteRun rewrite, SelectedObjects objects, Consumer<Rewriter.Result> sink) {
+    Selection selection = selector.selection();
+    ObjectSelector counting = selector.with(Exclusions.counting());
+    try (SelectedObjects first = new SelectedObjects(src, view, counting, prefix, catalog, ValueCodec.builtin(), null)) {
+      rewrite.rewriter().survey(first::nextEntry);
+    }
+    Map<String, String> mapping = rewriteOptions.namespaceMapping();
+    if (mapping.isEmpty()) {
+      OrderedParallelMap.run(objects::nextEntry, rewrite.rewriter()::rewrite, sink);
+      return;
+    }
+    // the stream of keys that stay (read through objects, which counts the keys seen), then one per OLD
+    List<String> olds = new ArrayList<>(mapping.keySet());
+    List<EntryReader> readers = new ArrayList<>();
+    try {
+      List<Supplier<MvccEntry>> streams = new ArrayList<>();
+      streams.add(() -> {
+        for (MvccEntry e = objects.nextEntry(); e != null; e = objects.nextEntry()) {
+          if (movedFrom(e.key(), prefix, catalog, mapping) == null) {
+            return e;
+          }
+        }
+        return null;
+      });
+      KeyRange range = selection.includesKeysOutsidePrefix() ? KeyRange.all() : KeyRange.prefix(RegistryPrefix.keyBase(prefix));
+      for (String old : olds) {
+        EntryReader r = src.read(view, range, key -> old.equals(movedFrom(key, prefix, catalog, mapping))
+            && (selection.keepsEverything() || selection.matches(RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), prefix, catalog))));
+        readers.add(r);
+        // the value stage (labels, --portable) of the moved keys, counted by the main selector
+        streams.add(() -> {
+          for (MvccEntry e = r.next(); e != null; e = r.next()) {
+            if (selector.keep(e, RegistryKeys.parse(e.keyString(), prefix, catalog))) {
+              return e;
+            }
+          }
+          return null;
+        });
+      }
+      KeyOrderMerge merge = new KeyOrderMerge(rewrite.rewriter(), streams);
+      for (Rewriter.Result r = merge.next(); r != null; r = merge.next()) {
+        sink.accept(r);
+      }
+    } finally {
+      readers.forEach(EntryReader::close);
+    }
+  }
+
+  /** The mapped namespace a key lives in (or names, for a Namespace), or null when --map-namespace does not move it. */
+  private static String movedFrom(byte[] key, String prefix, ResourceCatalog catalog, Map<String, String> mapping) {
+    RegistryKey k = RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), prefix, catalog);
+    if (!k.inRegistry()) {
+      return null;
+    }
+    String ns = k.namespace() != null ? k.namespace() : "namespaces".equals(k.keyPath()) ? k.name() : null;
+    return ns != null && mapping.containsKey(ns) ? ns : null;
   }
 
   static String count(long n, String noun) {

@@ -21,6 +21,7 @@ import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
 import io.regshift.sink.ConflictPolicy;
 import io.regshift.sink.EtcdRestoreWriter;
+import io.regshift.sink.OrderedParallelMap;
 import io.regshift.sink.RestoreConflict;
 import io.regshift.sink.RestoreItem;
 import io.regshift.sink.RestoreJournal;
@@ -43,6 +44,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,6 +78,7 @@ final class RestoreCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
   @Mixin EncryptionOptions encryption;
   @Mixin TargetEncryptionOptions targetEncryption;
+  @Mixin RewriteOptions rewriteOptions;
 
   @Option(names = "--dry-run", description = "Write nothing: print what would be written per resource, and every key the target already holds.")
   boolean dryRun;
@@ -147,7 +150,8 @@ final class RestoreCommand implements Callable<Integer> {
     ReadView view = sourceOptions.view();
     encryption.config(); // bad configurations are reported before anything is opened
     targetEncryption.config();
-    try (Source src = Sources.open(source, (uris, tls) -> connection.openRestoreSource(uris, tls, prefix));
+    try (RewriteRun rewrite = rewriteOptions.start(ValueCodec.builtin(), prefix, catalog, true);
+         Source src = Sources.open(source, (uris, tls) -> connection.openRestoreSource(uris, tls, prefix));
          EtcdConnection target = EtcdConnection.open(connection.settings(List.of(), false));
          TargetEncryption atRest = targetEncryption.open(encryption, sourceBase, targetBase, catalog)) {
       this.atRest = atRest;
@@ -156,6 +160,13 @@ final class RestoreCommand implements Callable<Integer> {
       }
       String clusterId = Long.toHexString(target.header(targetBase).getClusterId());
       long held = count(target, targetBase);
+      for (Map.Entry<String, String> m : rewriteOptions.namespaceMapping().entrySet()) {
+        String ns = targetBase + "namespaces/" + m.getValue();
+        if (exists(target, ns)) {
+          throw new UsageException("--map-namespace " + m.getKey() + "=" + m.getValue() + ": the target already has namespace "
+              + m.getValue() + " (" + ns + "); mapping " + m.getKey() + " onto it would merge the two");
+        }
+      }
       Path journalPath = journalPath(src);
       String identity = "target cluster " + clusterId + " prefix " + targetBase;
       boolean resuming = Files.exists(journalPath);
@@ -163,6 +174,13 @@ final class RestoreCommand implements Callable<Integer> {
         throw new UsageException(target.settings().sourceName() + ": the target already holds " + BackupCommand.count(held, "key")
             + " under " + targetBase + "; refusing to restore into it (--dry-run lists them; --on-conflict fail|skip|overwrite"
             + " restores anyway)");
+      }
+      if (rewrite.active()) {
+        // the first pass, before anything is written: rules see every object that will be restored
+        ObjectSelector counting = selector.with(Exclusions.counting());
+        try (SelectedObjects first = new SelectedObjects(src, view, counting, sourceBase, catalog, ValueCodec.builtin(), null)) {
+          rewrite.rewriter().survey(restorable(first, counting, sourceBase, restored, new EnumMap<>(ShortLivedData.class)));
+        }
       }
       RestoreJournal journal = dryRun && !resuming ? null : RestoreJournal.open(journalPath, identity);
       Map<ShortLivedData, Long> left = new EnumMap<>(ShortLivedData.class);
@@ -173,7 +191,7 @@ final class RestoreCommand implements Callable<Integer> {
       WrittenForms forms = new WrittenForms();
       try {
         for (RestoreTier tier : RestoreTier.values()) {
-          pass(src, view, sourceBase, targetBase, selector, restored, tier, left, forms, item -> {
+          pass(src, view, sourceBase, targetBase, selector, restored, tier, left, forms, rewrite, true, item -> {
             writer.add(item);
             progress.tick(++seen[0], item.value().length);
           });
@@ -186,8 +204,9 @@ final class RestoreCommand implements Callable<Integer> {
       if (held == 0 && seen[0] == 0 && left.isEmpty()) {
         err.println(SourceOptions.emptyPrefixWarning(src.name(), prefix, false));
       }
+      rewrite.commit();
       if (dryRun) {
-        printPlan(writer, left, policy, held, onConflict == null && !resuming, selector.exclusions());
+        printPlan(writer, left, policy, held, onConflict == null && !resuming, selector.exclusions(), rewrite);
         printForms(forms, err);
         if (journal != null) {
           journal.close();
@@ -196,7 +215,7 @@ final class RestoreCommand implements Callable<Integer> {
       }
       RestoreVerifier verifier = new RestoreVerifier(target, txnOps, txnBytes);
       pass(src, view, sourceBase, targetBase, selector.with(Exclusions.counting()), restored, null,
-          new EnumMap<>(ShortLivedData.class), null, item -> {
+          new EnumMap<>(ShortLivedData.class), null, rewrite, false, item -> {
         if (!writer.keptTargetValue(item.keyString())) {
           verifier.add(item);
         }
@@ -204,7 +223,7 @@ final class RestoreCommand implements Callable<Integer> {
       verifier.flush();
       String summary = String.format("written %,d, resumed %,d, skipped %,d%s, conflicts %,d, verified %,d%s",
           writer.written(), writer.resumed(), left.values().stream().mapToLong(Long::longValue).sum(), leftOut(left),
-          writer.conflicts().size(), verifier.verified(), selector.exclusions().summaryPart());
+          writer.conflicts().size(), verifier.verified(), selector.exclusions().summaryPart()) + rewrite.summary();
       if (verifier.problems() > 0) {
         journal.close();
         err.println("regshift: restore of " + src.name() + " into " + target.settings().sourceName() + ": " + summary);
@@ -222,39 +241,78 @@ final class RestoreCommand implements Callable<Integer> {
 
   /**
    * One pass over the source: the keys of {@code tier} (every tier when null) that the selection
-   * and the rules for short-lived data keep; those left out by the rules are counted in {@code left}.
+   * and the rules for short-lived data keep, through the rewrite rules; those left out by the
+   * rules for short-lived data are counted in {@code left}. {@code record}: this pass's changes go
+   * to the report and the summary (the verifying pass rewrites again, identically, unrecorded).
    */
   private void pass(Source src, ReadView view, String sourceBase, String targetBase, ObjectSelector selector,
       Set<ShortLivedData> restored, RestoreTier tier, Map<ShortLivedData, Long> left, WrittenForms forms,
-      Consumer<RestoreItem> sink) {
+      RewriteRun rewrite, boolean record, Consumer<RestoreItem> sink) {
     try (SelectedObjects entries = new SelectedObjects(src, view, selector, sourceBase, catalog, ValueCodec.builtin(),
         tier == null ? null : k -> RestoreTier.of(k) == tier)) {
+      Supplier<MvccEntry> next = restorable(entries, selector, sourceBase, restored, left);
+      if (!rewrite.active()) {
+        for (MvccEntry e = next.get(); e != null; e = next.get()) {
+          sink.accept(item(e, sourceBase, targetBase, forms));
+        }
+        return;
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      OrderedParallelMap.run(next, rewrite.rewriter()::rewrite, r -> {
+        if (record) {
+          rewrite.record(r);
+          if (dryRun) {
+            r.changes().forEach(c -> out.println("rewrite " + c.describe(DESCRIBE_WIDTH)));
+          }
+        }
+        if (!r.dropped()) {
+          sink.accept(item(r.output(), sourceBase, targetBase, forms));
+        }
+      });
+    }
+  }
+
+  /** The selected entries less the short-lived data the rules leave out (counted in {@code left}). */
+  private Supplier<MvccEntry> restorable(SelectedObjects entries, ObjectSelector selector, String sourceBase,
+      Set<ShortLivedData> restored, Map<ShortLivedData, Long> left) {
+    return () -> {
       for (MvccEntry e = entries.nextEntry(); e != null; e = entries.nextEntry()) {
         String key = e.keyString();
-        RegistryKey k = RegistryKeys.parse(key, sourceBase, catalog);
-        ShortLivedData d = ShortLivedData.of(k);
+        ShortLivedData d = ShortLivedData.of(RegistryKeys.parse(key, sourceBase, catalog));
         if (d != null && !restored.contains(d)) {
           left.merge(d, 1L, Long::sum);
           selector.exclusions().explainOnly(key, "restore: " + d.flagName() + " are left out by default (--include "
               + d.flagName() + " restores them)");
           continue;
         }
-        long ttl = d == ShortLivedData.EVENTS ? eventTtl.toSeconds() : d == ShortLivedData.MASTERLEASES ? MASTERLEASE_TTL_SECONDS : 0;
-        String targetKey = targetBase + key.substring(sourceBase.length());
-        TargetEncryption.Written w;
-        try {
-          w = atRest.carry(key, targetKey, e.value());
-        } catch (EncryptionException x) {
-          // the check pass found none; a KMS plugin that failed since then stops the restore (the journal resumes it)
-          throw new UsageException(key + ": " + x.getMessage(), Main.SOME_FAILED);
-        }
-        if (forms != null) {
-          forms.add(w);
-        }
-        sink.accept(new RestoreItem(k.groupResource(), targetKey.getBytes(StandardCharsets.UTF_8), w.value(), ttl,
-            w.plaintext() == null ? null : found -> atRest.holds(targetKey, found, w)));
+        return e;
       }
+      return null;
+    };
+  }
+
+  /** Width of an old or new value in the dry run's lines (the report has them whole). */
+  private static final int DESCRIBE_WIDTH = 80;
+
+  /** One entry as the target gets it: re-rooted under the target prefix, in the form at rest the target needs. */
+  private RestoreItem item(MvccEntry e, String sourceBase, String targetBase, WrittenForms forms) {
+    String key = e.keyString();
+    RegistryKey k = RegistryKeys.parse(key, sourceBase, catalog);
+    ShortLivedData d = ShortLivedData.of(k);
+    long ttl = d == ShortLivedData.EVENTS ? eventTtl.toSeconds() : d == ShortLivedData.MASTERLEASES ? MASTERLEASE_TTL_SECONDS : 0;
+    String targetKey = targetBase + key.substring(sourceBase.length());
+    TargetEncryption.Written w;
+    try {
+      w = atRest.carry(key, targetKey, e.value());
+    } catch (EncryptionException x) {
+      // the check pass found none; a KMS plugin that failed since then stops the restore (the journal resumes it)
+      throw new UsageException(key + ": " + x.getMessage(), Main.SOME_FAILED);
     }
+    if (forms != null) {
+      forms.add(w);
+    }
+    return new RestoreItem(k.groupResource(), targetKey.getBytes(StandardCharsets.UTF_8), w.value(), ttl,
+        w.plaintext() == null ? null : found -> atRest.holds(targetKey, found, w));
   }
 
   /**
@@ -302,7 +360,7 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   private void printPlan(EtcdRestoreWriter writer, Map<ShortLivedData, Long> left, ConflictPolicy policy, long held,
-      boolean wouldRefuse, Exclusions exclusions) {
+      boolean wouldRefuse, Exclusions exclusions, RewriteRun rewrite) {
     PrintWriter out = spec.commandLine().getOut();
     Table table = new Table("RESOURCE", "KEYS");
     writer.perResource().forEach((resource, n) -> table.add(resource, String.format("%,d", n)));
@@ -317,7 +375,7 @@ final class RestoreCommand implements Callable<Integer> {
         + policy.name().toLowerCase(Locale.ROOT);
     spec.commandLine().getErr().println(String.format("regshift: dry run: would write %,d keys (%,d already written by an"
         + " earlier run), %,d conflicts%s%s; nothing written", writer.written(), writer.resumed(), conflicts.size(), verdict,
-        exclusions.summaryPart()));
+        rewrite.summary() + exclusions.summaryPart()));
     exclusions.report(spec.commandLine().getErr());
   }
 
@@ -340,6 +398,12 @@ final class RestoreCommand implements Callable<Integer> {
     return target.call("count keys", () -> target.client().getKVClient().get(io.etcd.jetcd.ByteSequence.from(from),
         io.etcd.jetcd.options.GetOption.builder().withRange(io.etcd.jetcd.ByteSequence.from(range.to()))
             .withCountOnly(true).build())).getCount();
+  }
+
+  private static boolean exists(EtcdConnection target, String key) {
+    io.etcd.jetcd.ByteSequence k = io.etcd.jetcd.ByteSequence.from(key.getBytes(StandardCharsets.UTF_8));
+    return target.call("read " + key, () -> target.client().getKVClient().get(k,
+        io.etcd.jetcd.options.GetOption.builder().withCountOnly(true).build())).getCount() > 0;
   }
 
   private Path journalPath(Source src) {

@@ -33,8 +33,7 @@ final class RewriteCommand implements Callable<Integer> {
   @Mixin SnapshotOutputOptions output;
   @Mixin ConnectionOptions connection;
 
-  /** Where the rewrite rules plug in; none yet (see EntryRewrite). */
-  EntryRewrite rewrite = EntryRewrite.NONE;
+  @Mixin RewriteOptions rewriteOptions;
 
   @Override
   public Integer call() {
@@ -43,8 +42,8 @@ final class RewriteCommand implements Callable<Integer> {
     }
     var options = output.options();
     try (Source src = connection.open(source, sourceOptions.prefix())) {
-      return SnapshotWrite.run(src, sourceOptions.view(), selectionOptions.selection(ResourceCatalog.builtin()),
-          sourceOptions.prefix(), rewrite, options, file, spec.commandLine().getErr());
+      return SnapshotWrite.run(src, sourceOptions.view(), selectionOptions, rewriteOptions, sourceOptions.prefix(), options,
+          file, spec.commandLine().getErr());
     }
   }
 }
