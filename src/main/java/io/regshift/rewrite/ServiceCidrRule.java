@@ -13,8 +13,9 @@ import java.util.Map;
  *
  * <p>Plan, per family given: the {@code kubernetes} Service in {@code default} gets the first
  * address of the primary range; every other IP keeps its offset (its distance from the old
- * range's first address) when that offset fits the new range and is free; the rest get the next
- * free address (kube-apiserver's dynamic band first). IPAddress objects that do not belong to a
+ * range's first address) when that offset fits the new range and is free, or else its own
+ * address when the new range overlaps the old one and it is free there; the rest get the next
+ * free address (kube-apiserver's dynamic band first, then the static band below it). IPAddress objects that do not belong to a
  * Service's IP are kept, and their addresses are not handed out.
  *
  * <p>Apply: Services ({@code spec.clusterIP}, {@code spec.clusterIPs}); the RangeAllocations at
@@ -288,11 +289,16 @@ public final class ServiceCidrRule implements RewriteRule {
     }
     // every other address keeps its offset where it fits and is free
     for (int i = 0; i < slots.size(); i++) {
-      if (chosen[i] < 0) {
-        long offset = offsetToKeep(slots.get(i).ip(), oldRange, target);
-        if (offsets.take(offset)) {
-          chosen[i] = offset;
-        }
+      IpAddress ip = slots.get(i).ip();
+      if (chosen[i] < 0 && oldRange != null && offsets.take(oldRange.offsetOf(ip))) {
+        chosen[i] = oldRange.offsetOf(ip);
+      }
+    }
+    // or its own address, when that lies in the new range already (an overlapping range)
+    for (int i = 0; i < slots.size(); i++) {
+      IpAddress ip = slots.get(i).ip();
+      if (chosen[i] < 0 && offsets.take(target.offsetOf(ip))) {
+        chosen[i] = target.offsetOf(ip);
       }
     }
     // the rest: the next free address
@@ -322,14 +328,6 @@ public final class ServiceCidrRule implements RewriteRule {
         newBitmaps.put(rangeName, bitmap);
       }
     }
-  }
-
-  /** The offset an address keeps: its offset in the old range, or in the new one when it lies there already. */
-  private static long offsetToKeep(IpAddress ip, Cidr oldRange, Cidr target) {
-    if (oldRange != null && oldRange.offsetOf(ip) >= 0) {
-      return oldRange.offsetOf(ip);
-    }
-    return target.offsetOf(ip);
   }
 
   private static IpAddress serviceIp(ServiceIps s, String text) {

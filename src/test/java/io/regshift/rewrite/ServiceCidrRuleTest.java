@@ -112,6 +112,20 @@ class ServiceCidrRuleTest {
   }
 
   @Test
+  void anAddressAlreadyInAnOverlappingNewRangeStaysWhenItsOffsetDoesNotFit() {
+    ServiceObjects c = new ServiceObjects()
+        .service("default", "kubernetes", "10.96.0.1")
+        .service("a", "inside", "10.97.0.9")       // offset 65544 of the /12: beyond a /16
+        .service("a", "low", "10.96.0.20")         // offset 19
+        .rangeAllocation("serviceips", "10.96.0.0/12", 0, 65544, 19);
+    RuleRun.Result r = RuleRun.run(c.values(), rule("10.97.0.0/16", null));
+    ServiceIpChecks.assertFamilyIn(r, cidr("10.97.0.0/16"), true, "serviceips");
+    assertEquals("10.97.0.9", clusterIp(r, "a", "inside"));
+    assertEquals("10.97.0.20", clusterIp(r, "a", "low"));
+    assertEquals(List.of(), r.changesOf(ServiceObjects.serviceKey("a", "inside")));
+  }
+
+  @Test
   void servicesSharingAnAddressAreSeparated() {
     ServiceObjects c = new ServiceObjects()
         .service("default", "kubernetes", "10.0.0.1")
