@@ -5,6 +5,7 @@ import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.StoredObject;
 import io.regshift.kube.ValueCodec;
 import io.regshift.kube.Yaml;
+import io.regshift.rewrite.Rewriter;
 import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
 import io.regshift.sink.ManifestTree;
@@ -33,6 +34,7 @@ final class ExportCommand implements Callable<Integer> {
   @Mixin SourceOptions sourceOptions;
   @Mixin SelectionOptions selectionOptions;
   @Mixin EncryptionOptions encryption;
+  @Mixin RewriteOptions rewriteOptions;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "yaml",
       description = "yaml (default: one multi-document stream) or json (one object per line).")
@@ -60,16 +62,27 @@ final class ExportCommand implements Callable<Integer> {
     boolean emptyRange;
     try (EncryptionOptions.Decoding decoding = encryption.open(sourceOptions.prefix(), catalog);
          Source src = connection.open(source, sourceOptions.prefix());
-         SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selection, sourceOptions.prefix(),
-             catalog, decoding.codec())) {
+         RewriteRun rewrite = rewriteOptions.start(decoding.codec(), sourceOptions.prefix(), catalog, false)) {
       ValueCodec codec = decoding.codec();
-      // decoding and rendering run on every core; writing keeps key order
-      OrderedParallelMap.run(objects::nextEntry, e -> render(StoredObject.decode(e, sourceOptions.prefix(), catalog, codec)),
-          r -> write(r, tree, out, tally, err, progress));
+      if (rewrite.active()) {
+        // the first pass: rules see every selected object before any is written
+        try (SelectedObjects first = new SelectedObjects(src, sourceOptions.view(), selection, sourceOptions.prefix(),
+            catalog, codec)) {
+          rewrite.rewriter().survey(first::nextEntry);
+        }
+      }
+      try (SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selection, sourceOptions.prefix(),
+          catalog, codec)) {
+        // rewriting, decoding and rendering run on every core; writing keeps key order
+        OrderedParallelMap.run(objects::nextEntry, e -> render(rewrite.rewriter().rewrite(e), codec),
+            r -> write(r, tree, out, tally, err, progress, rewrite));
+        emptyRange = objects.keysSeen() == 0;
+      }
       if (tree != null) {
         tree.commit();
       }
-      emptyRange = objects.keysSeen() == 0;
+      rewrite.commit();
+      tally.rewriteSummary = rewrite.summary();
       ok = true;
     } finally {
       if (out != null) {
@@ -85,7 +98,8 @@ final class ExportCommand implements Callable<Integer> {
     }
     err.println("regshift: exported " + tally.count + " objects" + (dir == null ? "" : " to " + dir)
         + (tally.failed == 0 ? "" : ", " + tally.failed + " could not be " + (encryption.configured() ? "decrypted or decoded" : "decoded"))
-        + (tally.skipped == 0 ? "" : ", " + tally.skipped + " keys outside the prefix left out of the tree"));
+        + (tally.skipped == 0 ? "" : ", " + tally.skipped + " keys outside the prefix left out of the tree")
+        + tally.rewriteSummary);
     return tally.failed == 0 ? Main.OK : Main.SOME_FAILED;
   }
 
@@ -93,14 +107,19 @@ final class ExportCommand implements Callable<Integer> {
     long count;
     long failed;
     long skipped;
+    String rewriteSummary = "";
   }
 
-  /** An object and its text as UTF-8, made on a pool thread. */
-  private record Rendered(StoredObject object, byte[] text) {}
+  /** An object and its text as UTF-8, made on a pool thread (object null: a rule dropped it). */
+  private record Rendered(Rewriter.Result rewrite, StoredObject object, byte[] text) {}
 
-  private Rendered render(StoredObject o) {
+  private Rendered render(Rewriter.Result r, ValueCodec codec) {
+    if (r.dropped()) {
+      return new Rendered(r, null, null);
+    }
+    StoredObject o = StoredObject.decode(r.output(), sourceOptions.prefix(), ResourceCatalog.builtin(), codec);
     if (!o.value().ok()) {
-      return new Rendered(o, null);
+      return new Rendered(r, o, null);
     }
     String text;
     if (dir != null) {
@@ -108,13 +127,18 @@ final class ExportCommand implements Callable<Integer> {
     } else {
       text = output == OutputFormat.json ? Json.write(o.served()) + "\n" : Yaml.write(o.served());
     }
-    return new Rendered(o, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return new Rendered(r, o, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static final byte[] SEPARATOR = "---\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  private void write(Rendered r, ManifestTree tree, java.io.OutputStream out, Tally tally, PrintWriter err, Progress progress) {
+  private void write(Rendered r, ManifestTree tree, java.io.OutputStream out, Tally tally, PrintWriter err, Progress progress,
+      RewriteRun rewrite) {
+    rewrite.record(r.rewrite());
     StoredObject o = r.object();
+    if (o == null) {
+      return;
+    }
     if (r.text() == null) {
       tally.failed++;
       err.println("regshift: " + o.key().raw() + ": " + o.value().error());
