@@ -131,6 +131,7 @@ final class RestoreCommand implements Callable<Integer> {
     String sourceBase = RegistryPrefix.keyBase(prefix);
     String targetBase = RegistryPrefix.keyBase(targetPrefix == null ? prefix : targetPrefix);
     Selection selection = selectionOptions.selection(catalog);
+    rewriteOptions.checkSelection(selectionOptions);
     ReadView view = sourceOptions.view();
     try (RewriteRun rewrite = rewriteOptions.start(ValueCodec.builtin(), prefix, catalog, true);
          Source src = Sources.open(source, (uris, tls) -> connection.openRestoreSource(uris, tls, prefix));

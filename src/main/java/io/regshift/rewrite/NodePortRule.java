@@ -96,7 +96,7 @@ public final class NodePortRule implements RewriteRule {
     int needed = portsByService.values().stream().mapToInt(Set::size).sum();
     if (needed > target.size()) {
       throw new RewriteException(NAME + ": --node-port-range " + target + " is too small: it holds " + target.size()
-          + " ports, but the cluster's Services use " + needed + " node ports");
+          + (target.size() == 1 ? " port" : " ports") + ", but the cluster's Services use " + needed + " node ports");
     }
     OffsetAllocator offsets = new OffsetAllocator(target.size(), dynamicBandStart(target.size()));
     // ports inside the range stay, the first Service holding one keeps it
@@ -181,13 +181,17 @@ public final class NodePortRule implements RewriteRule {
     String newData = bitmap.toBase64();
     if (!newData.equals(oldData == null ? "" : oldData)) {
       tree.put("data", newData);
-      object.changed(NAME, "data", "bitmap of " + RangeBitmap.fromBase64(oldData).count() + " ports",
-          "bitmap of " + bitmap.count() + " ports in " + target);
+      object.changed(NAME, "data", bitmapOf(RangeBitmap.fromBase64(oldData).count()),
+          bitmapOf(bitmap.count()) + " in " + target);
     }
   }
 
   /** The planned moves: source key → old port → new port (unmoved ports map to themselves). */
   public Map<String, Map<Long, Long>> plannedPorts() {
     return Map.copyOf(moves);
+  }
+
+  private static String bitmapOf(int n) {
+    return "bitmap of " + n + (n == 1 ? " port" : " ports");
   }
 }

@@ -440,8 +440,8 @@ public final class ServiceCidrRule implements RewriteRule {
     String newData = bitmap.toBase64();
     if (!newData.equals(oldData == null ? "" : oldData)) {
       tree.put("data", newData);
-      object.changed(NAME, "data", "bitmap of " + RangeBitmap.fromBase64(oldData).count() + " addresses",
-          "bitmap of " + bitmap.count() + " addresses in " + range);
+      object.changed(NAME, "data", bitmapOf(RangeBitmap.fromBase64(oldData).count()),
+          bitmapOf(bitmap.count()) + " in " + range);
     }
   }
 
@@ -487,5 +487,9 @@ public final class ServiceCidrRule implements RewriteRule {
       }
     }
     spec.put("cidrs", updated);
+  }
+
+  private static String bitmapOf(int n) {
+    return "bitmap of " + n + (n == 1 ? " address" : " addresses");
   }
 }
