@@ -150,7 +150,8 @@ class ServiceRangesCommandTest {
         {"--service-cidr", "10.100.0.0/30", "--service-cidr 10.100.0.0/30 is too small: it has 2 addresses for Services, "
             + "but the cluster has 6 IPv4 Service IPs; it needs at least a /29"},
         {"--service-cidr", "10.0.0.0/8", "too large for the bitmap at /registry/ranges/serviceips"},
-        {"--node-port-range", "31000", "--node-port-range 31000-31000 is too small: it holds 1 port, but"},
+        {"--node-port-range", "0-100", "--node-port-range \"0-100\": port 0 cannot be a node port"},
+        {"--node-port-range", "3l000-32000", "\"3l000\" is not a number"},
         {"--node-port-range", "32000-31000", "the first port is above the last"},
     };
     for (String[] c : cases) {
