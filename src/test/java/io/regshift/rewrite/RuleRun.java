@@ -4,19 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.regshift.etcd.MvccEntry;
-import io.regshift.kube.RegistryKey;
-import io.regshift.kube.StoredValue;
+import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.ValueCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs rules over stored values the way a rewrite does: a survey pass, plan(), then an apply
- * pass that re-encodes changed objects and copies the others byte for byte. Each pass decodes the
- * stored bytes afresh (lossless), as a streaming rewrite must.
+ * Runs rules over stored values through the rewrite engine: the survey pass, plan(), then the
+ * pass that re-encodes changed objects and copies the others byte for byte.
  */
 final class RuleRun {
   static final ValueCodec CODEC = ValueCodec.builtin();
@@ -65,53 +64,29 @@ final class RuleRun {
     }
   }
 
+  /** Through the rewrite engine itself ({@link Rewriter}), as restore runs it (a sink that stores values). */
   static Result run(Map<String, byte[]> input, RewriteRule... rules) {
-    for (RewriteRule rule : rules) {
-      if (rule.needsSurvey()) {
-        for (Map.Entry<String, byte[]> e : input.entrySet()) {
-          RewriteObject object = object(e.getKey(), e.getValue(), c -> {
-            throw new AssertionError("survey recorded a change: " + c);
-          });
-          rule.survey(object);
-        }
-      }
-    }
-    for (RewriteRule rule : rules) {
-      rule.plan();
-    }
+    Rewriter rewriter = new Rewriter(List.of(rules), CODEC, "/registry", ResourceCatalog.builtin(), true);
+    Iterator<Map.Entry<String, byte[]>> first = input.entrySet().iterator();
+    rewriter.survey(() -> first.hasNext() ? entry(first.next()) : null);
     List<Change> changes = new ArrayList<>();
     Map<String, byte[]> out = new LinkedHashMap<>();
     for (Map.Entry<String, byte[]> e : input.entrySet()) {
-      RegistryKey key = RegistryKey.parse(e.getKey());
-      boolean any = false;
-      for (RewriteRule rule : rules) {
-        any |= rule.mayChange(key);
+      Rewriter.Result r = rewriter.rewrite(entry(e));
+      changes.addAll(r.changes());
+      if (!r.dropped()) {
+        put(out, r.output().keyString(), r.output().value());
       }
-      if (!any) {
-        put(out, e.getKey(), e.getValue());
-        continue;
-      }
-      RewriteObject object = object(e.getKey(), e.getValue(), changes::add);
-      for (RewriteRule rule : rules) {
-        if (rule.mayChange(object.key())) {
-          rule.apply(object);
-        }
-      }
-      if (object.isDropped()) {
-        continue;
-      }
-      put(out, object.key().key(), object.isChanged() ? CODEC.encode(object.object()) : e.getValue());
     }
     return new Result(out, changes, input);
+  }
+
+  private static MvccEntry entry(Map.Entry<String, byte[]> e) {
+    return new MvccEntry(e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue(), 1, 1, 1, 0, false, 0);
   }
 
   private static void put(Map<String, byte[]> out, String key, byte[] value) {
     assertNull(out.put(key, value), "two objects were written to " + key);
   }
 
-  private static RewriteObject object(String key, byte[] value, java.util.function.Consumer<Change> report) {
-    StoredValue decoded = CODEC.decode(key, value, true);
-    MvccEntry entry = new MvccEntry(key.getBytes(StandardCharsets.UTF_8), value, 1, 1, 1, 0, false, 0);
-    return new RewriteObject(entry, RegistryKey.parse(key), decoded.ok() ? decoded.object() : null, report);
-  }
 }
