@@ -174,6 +174,21 @@ class ServiceCidrRuleTest {
   }
 
   @Test
+  void anIpv6ClusterMovesToAnotherIpv6Range() {
+    ServiceObjects c = new ServiceObjects()
+        .service("default", "kubernetes", "fd00:10:96::1")
+        .service("kube-system", "kube-dns", "fd00:10:96::a")
+        .service("web", "far", "fd00:10:96::fff")      // offset 4094: beyond a /120
+        .rangeAllocation("serviceips", "fd00:10:96::/108", 0, 9, 4094);
+    RuleRun.Result r = RuleRun.run(c.values(), rule("2001:db8:0:0:0:0:0:0/120", null));
+    ServiceIpChecks.assertFamilyIn(r, cidr("2001:db8::/120"), true, "serviceips");
+    assertEquals("2001:db8::1", clusterIp(r, "default", "kubernetes"));
+    assertEquals("2001:db8::a", clusterIp(r, "kube-system", "kube-dns"));
+    assertEquals("2001:db8::11", clusterIp(r, "web", "far"), "offset 16, the dynamic band of a /120");
+    r.assertOnlyRecordedFieldsChanged();
+  }
+
+  @Test
   void onlyTheSecondaryRangeMoves() {
     ServiceObjects c = new ServiceObjects()
         .service("default", "kubernetes", "10.96.0.1")
