@@ -143,6 +143,21 @@ class ServiceRangesCommandTest {
   }
 
   @Test
+  void anArchiveBackupCarriesTheNewAddresses() {
+    Path archive = tmp.resolve("moved.tar.gz");
+    CliRun b = CliRun.of("backup", DEMO.toString(), "-f", archive.toString(), "--service-cidr", "10.100.0.0/16",
+        "--node-port-range", "31000-31099");
+    assertEquals(0, b.code(), b.show());
+    CliRun dns = CliRun.of("get", archive.toString(), "svc/kube-dns", "-n", "kube-system", "-o", "json");
+    assertEquals(0, dns.code(), dns.show());
+    assertEquals("10.100.0.10", at(Json.parse(dns.out()), "spec", "clusterIP"));
+    CliRun range = CliRun.of("get", archive.toString(), "/registry/ranges/servicenodeports", "-o", "json");
+    assertEquals("31000-31099", at(Json.parse(range.out()), "range"), range.show());
+    CliRun verify = CliRun.of("verify", archive.toString());
+    assertEquals(0, verify.code(), verify.show());
+  }
+
+  @Test
   void badInputIsRefusedBeforeAnythingIsWritten() {
     String[][] cases = {
         {"--service-cidr", "10.100.0.1/16", "--service-cidr \"10.100.0.1/16\" has host bits set: the network is 10.100.0.0/16"},
