@@ -1,5 +1,6 @@
 package io.regshift.rewrite;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,6 +40,26 @@ class ServiceCidrRuleTest {
     RangeBitmap.fromBase64(Tree.string(asIs.object("/registry/ranges/serviceips"), "data")).offsets()
         .forEach(o -> bits.add((long) o));
     assertEquals(offsets, bits);
+  }
+
+  /**
+   * A value kube-apiserver 1.3 wrote (etcd v2, JSON storage), as etcdctl printed it in public
+   * install notes: a cluster holding only the kubernetes Service, 10.123.240.1, offset 0.
+   */
+  @Test
+  void aRangeAllocationKubeApiserverWroteAsJsonReadsAndIsRewrittenInItsOwnForm() {
+    String stored = "{\"kind\":\"RangeAllocation\",\"apiVersion\":\"v1\",\"metadata\":{\"creationTimestamp\":null},"
+        + "\"range\":\"10.123.240.0/20\",\"data\":\"AQ==\"}\n";
+    assertArrayEquals(new int[] {0}, RangeBitmap.fromBase64("AQ==").offsets().toArray());
+    ServiceObjects c = new ServiceObjects().service("default", "kubernetes", "10.123.240.1")
+        .service("kube-system", "kube-dns", "10.123.240.10");
+    Map<String, byte[]> values = new java.util.LinkedHashMap<>(c.values());
+    values.put("/registry/ranges/serviceips", stored.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    RuleRun.Result r = RuleRun.run(values, rule("10.100.0.0/16", null));
+    assertEquals("{\"kind\":\"RangeAllocation\",\"apiVersion\":\"v1\",\"metadata\":{\"creationTimestamp\":null},"
+        + "\"range\":\"10.100.0.0/16\",\"data\":\"AgE=\"}\n",
+        new String(r.values().get("/registry/ranges/serviceips"), java.nio.charset.StandardCharsets.UTF_8),
+        "JSON stays JSON, in kube-apiserver's field order; offsets 0 and 9 are 0x02 0x01");
   }
 
   @Test
