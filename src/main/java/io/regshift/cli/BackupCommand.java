@@ -142,6 +142,7 @@ final class BackupCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ResourceCatalog catalog = ResourceCatalog.builtin();
     Selection selection = selectionOptions.selection(catalog);
+    rewriteOptions.checkSelection(selectionOptions);
     ReadView view = sourceOptions.view();
     for (int attempt = 1; ; attempt++) {
       try {

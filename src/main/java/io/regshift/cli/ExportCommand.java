@@ -56,6 +56,7 @@ final class ExportCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ResourceCatalog catalog = ResourceCatalog.builtin();
     Selection selection = selectionOptions.selection(catalog);
+    rewriteOptions.checkSelection(selectionOptions);
     Progress progress = Progress.forTerminal(err, "exported");
     ManifestTree tree = dir == null ? null : ManifestTree.create(dir, output == OutputFormat.json ? ".json" : ".yaml");
     java.io.OutputStream out = dir == null ? stdout() : null;

@@ -146,6 +146,7 @@ final class RestoreCommand implements Callable<Integer> {
     String sourceBase = RegistryPrefix.keyBase(prefix);
     String targetBase = RegistryPrefix.keyBase(targetPrefix == null ? prefix : targetPrefix);
     Selection selection = selectionOptions.selection(catalog);
+    rewriteOptions.checkSelection(selectionOptions);
     ObjectSelector selector = selectionOptions.selector(selection, catalog, prefix, ValueCodec.builtin(), err);
     ReadView view = sourceOptions.view();
     encryption.config(); // bad configurations are reported before anything is opened

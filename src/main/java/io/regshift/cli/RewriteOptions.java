@@ -3,12 +3,16 @@ package io.regshift.cli;
 import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.ValueCodec;
 import io.regshift.rewrite.MapNamespaceRule;
+import io.regshift.rewrite.Cidr;
 import io.regshift.rewrite.MapRegistryRule;
 import io.regshift.rewrite.NewUidsRule;
+import io.regshift.rewrite.NodePortRule;
+import io.regshift.rewrite.PortRange;
 import io.regshift.rewrite.ResourceVersionRule;
 import io.regshift.rewrite.RewriteReport;
 import io.regshift.rewrite.RewriteRule;
 import io.regshift.rewrite.Rewriter;
+import io.regshift.rewrite.ServiceCidrRule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,17 +37,44 @@ final class RewriteOptions {
       description = "Pull container images from NEW instead of OLD, a registry host or repository prefix, in pods and pod templates (repeatable).")
   List<String> mapRegistry = new ArrayList<>();
 
+  @Option(names = "--service-cidr", paramLabel = "CIDR",
+      description = "Move every Service's cluster IP into CIDR (the kubernetes Service gets the first address, offsets are kept where they fit); the allocator's bitmap, IPAddress objects and the ServiceCIDR kubernetes follow.")
+  String serviceCidr;
+
+  @Option(names = "--secondary-service-cidr", paramLabel = "CIDR",
+      description = "The same for the other IP family of a dual-stack cluster (/registry/ranges/secondaryserviceips).")
+  String secondaryServiceCidr;
+
+  @Option(names = "--node-port-range", paramLabel = "FIRST-LAST",
+      description = "Move node ports outside FIRST-LAST into it, without collisions, and write /registry/ranges/servicenodeports to match (default: node ports stay as they are).")
+  String nodePortRange;
+
   @Option(names = "--report", paramLabel = "FILE",
       description = "Write every change the rewrite made to FILE, one JSON object per line (key, rule, path, old, new).")
   Path report;
 
   // Rules other branches add here, in the order of docs/rewrite.md: --modifiers and --clean
-  // (Velero resource modifiers; before the others), --service-cidr, --secondary-service-cidr and
-  // --node-port-range (after --map-registry, before resource-version).
+  // (Velero resource modifiers; before the others).
 
   /** True when some rule is asked for. */
   boolean given() {
-    return newUids || !mapNamespace.isEmpty() || !mapRegistry.isEmpty();
+    return newUids || !mapNamespace.isEmpty() || !mapRegistry.isEmpty() || givesServiceRanges();
+  }
+
+  /** True when --service-cidr, --secondary-service-cidr or --node-port-range is given. */
+  boolean givesServiceRanges() {
+    return serviceCidr != null || secondaryServiceCidr != null || nodePortRange != null;
+  }
+
+  /**
+   * Service IPs and node ports are allocated over the whole cluster: with -n or --kind the first
+   * pass would not see every Service, and a new address could be one a Service left out holds.
+   */
+  void checkSelection(SelectionOptions selection) {
+    if (givesServiceRanges() && selection.narrowsObjects()) {
+      throw new UsageException("--service-cidr, --secondary-service-cidr and --node-port-range allocate over every "
+          + "Service of the cluster; leave out -n, --kind, -l, --name and the exclusions");
+    }
   }
 
   /**
@@ -57,7 +88,8 @@ final class RewriteOptions {
       throw new UsageException("--drop-dangling-owners goes with --new-uids");
     }
     if (report != null && !given()) {
-      throw new UsageException("--report lists what --new-uids, --map-namespace or --map-registry change; none is given");
+      throw new UsageException("--report lists what the rewrite flags (--new-uids, --map-namespace, --map-registry, "
+          + "--service-cidr, --node-port-range, ...) change; none is given");
     }
     List<RewriteRule> rules = new ArrayList<>();
     try {
@@ -69,6 +101,14 @@ final class RewriteOptions {
       }
       if (!mapRegistry.isEmpty()) {
         rules.add(new MapRegistryRule(MapRegistryRule.parse(mapRegistry)));
+      }
+      if (serviceCidr != null || secondaryServiceCidr != null) {
+        rules.add(new ServiceCidrRule(
+            serviceCidr == null ? null : Cidr.parse("--service-cidr", serviceCidr),
+            secondaryServiceCidr == null ? null : Cidr.parse("--secondary-service-cidr", secondaryServiceCidr)));
+      }
+      if (nodePortRange != null) {
+        rules.add(new NodePortRule(PortRange.parse("--node-port-range", nodePortRange)));
       }
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());

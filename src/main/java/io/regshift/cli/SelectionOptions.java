@@ -114,6 +114,12 @@ final class SelectionOptions {
     return m;
   }
 
+  /** True when a flag leaves out objects by namespace, kind, name or labels (--portable and --all-keys do not count). */
+  boolean narrowsObjects() {
+    return !namespaces.isEmpty() || !kindList().isEmpty() || !excludedNamespaces.isEmpty() || !excludedKinds.isEmpty()
+        || labels != null || !names.isEmpty() || nameRegex != null;
+  }
+
   /** True when a flag narrows or widens the selection. */
   boolean given() {
     return !namespaces.isEmpty() || !kinds.isEmpty() || allKeys || !excludedNamespaces.isEmpty()

@@ -36,6 +36,7 @@ final class SnapshotWrite {
     if (options.keepHistory() && rewriteOptions.given()) {
       throw new UsageException("--keep-history: the rewrite flags rewrite the latest state; write it with --latest-only");
     }
+    rewriteOptions.checkSelection(selectionOptions);
     ObjectSelector selector = selectionOptions.selector(selection, catalog, prefix, ValueCodec.builtin(), err);
     selector.prepare(src, view);
     ObjectSelector counting = selector.with(Exclusions.counting());
