@@ -176,7 +176,7 @@ public final class ResourceModifiers {
     }
 
     ResourceModifiers file(Node root) {
-      Map<String, NodeTuple> top = fields(root, "", Set.of("version", "resourceModifierRules"));
+      Map<String, NodeTuple> top = fields(root, "", List.of("version", "resourceModifierRules"));
       NodeTuple version = top.get("version");
       if (version == null) {
         throw error(root, "", "no version (expected version: v1)");
@@ -198,7 +198,7 @@ public final class ResourceModifiers {
 
     private Rule rule(Node n, int index) {
       String at = "resourceModifierRules[" + index + "]";
-      Map<String, NodeTuple> f = fields(n, at, Set.of("conditions", "patches", "mergePatches", "strategicPatches"));
+      Map<String, NodeTuple> f = fields(n, at, List.of("conditions", "patches", "mergePatches", "strategicPatches"));
       if (f.containsKey("strategicPatches")) {
         throw error(f.get("strategicPatches").getKeyNode(), at + ".strategicPatches", "strategic merge patches are not"
             + " supported (they need each type's merge keys); use mergePatches, or patches (JSON Patch) for lists");
@@ -231,7 +231,7 @@ public final class ResourceModifiers {
     }
 
     private Conditions conditions(Node n, String at) {
-      Map<String, NodeTuple> f = fields(n, at, Set.of("groupResource", "resourceNameRegex", "namespaces", "labelSelector", "matches"));
+      Map<String, NodeTuple> f = fields(n, at, List.of("groupResource", "resourceNameRegex", "namespaces", "labelSelector", "matches"));
       NodeTuple gr = f.get("groupResource");
       if (gr == null) {
         throw error(n, at + ".groupResource", "groupResource cannot be empty (e.g. persistentvolumeclaims, deployments.apps, *.apps)");
@@ -263,7 +263,7 @@ public final class ResourceModifiers {
       List<Node> matches = sequence(f.get("matches"), at + ".matches");
       for (Node m : matches) {
         String mat = at + ".matches[" + tests.size() + "]";
-        Map<String, NodeTuple> mf = fields(m, mat, Set.of("path", "value"));
+        Map<String, NodeTuple> mf = fields(m, mat, List.of("path", "value"));
         JsonPointer path = pointer(mf.get("path"), m, mat + ".path");
         Object value = value(mf.get("value"), m, mat + ".value");
         tests.add(new JsonPatch.Operation(JsonPatch.Op.TEST, path, null, value));
@@ -272,7 +272,7 @@ public final class ResourceModifiers {
     }
 
     private LabelSelector labelSelector(Node n, String at) {
-      Map<String, NodeTuple> f = fields(n, at, Set.of("matchLabels", "matchExpressions"));
+      Map<String, NodeTuple> f = fields(n, at, List.of("matchLabels", "matchExpressions"));
       Map<String, String> labels = new LinkedHashMap<>();
       if (f.containsKey("matchLabels")) {
         Node ml = f.get("matchLabels").getValueNode();
@@ -287,7 +287,7 @@ public final class ResourceModifiers {
       List<LabelSelector.Requirement> reqs = new ArrayList<>();
       for (Node e : sequence(f.get("matchExpressions"), at + ".matchExpressions")) {
         String eat = at + ".matchExpressions[" + reqs.size() + "]";
-        Map<String, NodeTuple> ef = fields(e, eat, Set.of("key", "operator", "values"));
+        Map<String, NodeTuple> ef = fields(e, eat, List.of("key", "operator", "values"));
         if (!ef.containsKey("key") || !ef.containsKey("operator")) {
           throw error(e, eat, "needs key and operator");
         }
@@ -313,7 +313,7 @@ public final class ResourceModifiers {
     }
 
     private JsonPatch.Operation operation(Node n, String at) {
-      Map<String, NodeTuple> f = fields(n, at, Set.of("operation", "path", "from", "value"));
+      Map<String, NodeTuple> f = fields(n, at, List.of("operation", "path", "from", "value"));
       if (!f.containsKey("operation")) {
         throw error(n, at + ".operation", "operation cannot be empty (add, remove, replace, move, copy or test)");
       }
@@ -345,7 +345,7 @@ public final class ResourceModifiers {
     }
 
     private MergePatch mergePatch(Node n, String at) {
-      Map<String, NodeTuple> f = fields(n, at, Set.of("patchData"));
+      Map<String, NodeTuple> f = fields(n, at, List.of("patchData"));
       if (!f.containsKey("patchData")) {
         throw error(n, at + ".patchData", "no patchData (the merge patch, as YAML or JSON text)");
       }
@@ -435,7 +435,7 @@ public final class ResourceModifiers {
       }
     }
 
-    private Map<String, NodeTuple> fields(Node n, String at, Set<String> known) {
+    private Map<String, NodeTuple> fields(Node n, String at, List<String> known) {
       if (!(n instanceof MappingNode m)) {
         throw error(n, at, "expected a mapping with " + String.join(", ", known));
       }
