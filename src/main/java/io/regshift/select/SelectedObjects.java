@@ -26,6 +26,15 @@ public final class SelectedObjects implements AutoCloseable {
 
   public SelectedObjects(Source source, ReadView view, Selection selection, String prefix,
       ResourceCatalog catalog, ValueCodec codec) {
+    this(source, view, selection, null, prefix, catalog, codec);
+  }
+
+  /**
+   * @param also a further test of each selected key (null for none), e.g. one restore tier for a
+   *             pass that writes the objects in the order kubectl apply needs them
+   */
+  public SelectedObjects(Source source, ReadView view, Selection selection, java.util.function.Predicate<RegistryKey> also,
+      String prefix, ResourceCatalog catalog, ValueCodec codec) {
     this.prefix = prefix;
     this.catalog = catalog;
     this.codec = codec;
@@ -34,7 +43,11 @@ public final class SelectedObjects implements AutoCloseable {
     boolean everything = selection.keepsEverything();
     this.entries = source.read(view, range, key -> {
       keysSeen++;
-      return everything || selection.matches(parse(key));
+      if (everything && also == null) {
+        return true;
+      }
+      RegistryKey k = parse(key);
+      return (everything || selection.matches(k)) && (also == null || also.test(k));
     });
   }
 
