@@ -56,6 +56,7 @@ final class BackupCommand implements Callable<Integer> {
   @Mixin SourceOptions sourceOptions;
   @Mixin SelectionOptions selectionOptions;
   @Mixin ConnectionOptions connection;
+  @Mixin RewriteOptions rewriteOptions;
 
   @Option(names = "--retry-on-compaction",
       description = "When etcd compacts the revision being read (a long backup), start again at the new revision"
@@ -72,6 +73,9 @@ final class BackupCommand implements Callable<Integer> {
     if (source == null && !connection.hasEndpoints()) {
       throw new UsageException("no SOURCE: give etcd://host:port (etcds:// for TLS), a file, or --endpoints"
           + " (ETCDCTL_ENDPOINTS) for a live etcd");
+    }
+    if (db && rewriteOptions.given()) {
+      throw new UsageException(file + ": a .db backup is etcd's own snapshot, byte for byte; rewriting applies to archives (.tar.gz)");
     }
     if (db && (selectionOptions.given() || sourceOptions.revision != 0)) {
       throw new UsageException(file + ": a .db backup is etcd's own snapshot of the whole keyspace at its newest"
@@ -150,26 +154,96 @@ final class BackupCommand implements Callable<Integer> {
     }
     ArchiveManifest manifest;
     boolean emptyRange;
-    try (ArchiveWriter writer = ArchiveWriter.create(file, key -> resourceOf(key, prefix, catalog), now);
+    try (RewriteRun rewrite = rewriteOptions.start(ValueCodec.builtin(), prefix, catalog, true);
+         ArchiveWriter writer = ArchiveWriter.create(file, key -> resourceOf(key, prefix, catalog), now);
          SelectedObjects objects = new SelectedObjects(src, view, selection, prefix, catalog, ValueCodec.builtin())) {
-      for (MvccEntry e = objects.nextEntry(); e != null; e = objects.nextEntry()) {
-        writer.add(e);
-        progress.tick(writer.entries(), e.value().length);
+      if (!rewrite.active()) {
+        for (MvccEntry e = objects.nextEntry(); e != null; e = objects.nextEntry()) {
+          writer.add(e);
+          progress.tick(writer.entries(), e.value().length);
+        }
+      } else {
+        rewritten(src, view, selection, prefix, catalog, rewrite, objects, r -> {
+          rewrite.record(r);
+          if (!r.dropped()) {
+            writer.add(r.output());
+            progress.tick(writer.entries(), r.output().value().length);
+          }
+        });
       }
       emptyRange = objects.keysSeen() == 0;
       manifest = writer.commit(new ArchiveManifest(ArchiveManifest.FORMAT_VERSION, "regshift " + VersionCommand.version(),
           now.toString(), src.name(), src.cluster(), revision, RegistryPrefix.normalize(prefix),
           new ArchiveManifest.Selection(selectionOptions.namespaces, selectionOptions.kindList(), selectionOptions.allKeys),
           0, 0, java.util.List.of(), null));
+      rewrite.commit();
+      rewriteSummary = rewrite.summary();
     } finally {
       progress.done();
     }
     if (emptyRange) {
       err.println(SourceOptions.emptyPrefixWarning(src.name(), prefix, selectionOptions.allKeys));
     }
-    err.println(String.format("regshift: backed up %s (%s of values) at revision %d from %s to %s",
-        count(manifest.entries(), "key"), StatsCommand.bytes(manifest.bytes()), manifest.revision(), src.name(), file));
+    err.println(String.format("regshift: backed up %s (%s of values) at revision %d from %s to %s%s",
+        count(manifest.entries(), "key"), StatsCommand.bytes(manifest.bytes()), manifest.revision(), src.name(), file,
+        rewriteSummary));
     return Main.OK;
+  }
+
+  private String rewriteSummary = "";
+
+  /**
+   * The selected entries through the rules, in the order of their new keys (an archive is in key
+   * order): the first pass, then one stream per mapped namespace beside the stream of the rest,
+   * merged; without --map-namespace, the one stream rewritten on every core.
+   */
+  private void rewritten(Source src, ReadView view, Selection selection, String prefix, ResourceCatalog catalog,
+      RewriteRun rewrite, SelectedObjects objects, java.util.function.Consumer<io.regshift.rewrite.Rewriter.Result> sink) {
+    try (SelectedObjects first = new SelectedObjects(src, view, selection, prefix, catalog, ValueCodec.builtin())) {
+      rewrite.rewriter().survey(first::nextEntry);
+    }
+    java.util.Map<String, String> mapping = rewriteOptions.namespaceMapping();
+    if (mapping.isEmpty()) {
+      io.regshift.sink.OrderedParallelMap.run(objects::nextEntry, rewrite.rewriter()::rewrite, sink);
+      return;
+    }
+    // the stream of keys that stay (read through objects, which counts the keys seen), then one per OLD
+    java.util.List<String> olds = new java.util.ArrayList<>(mapping.keySet());
+    java.util.List<io.regshift.etcd.EntryReader> readers = new java.util.ArrayList<>();
+    try {
+      java.util.List<java.util.function.Supplier<MvccEntry>> streams = new java.util.ArrayList<>();
+      streams.add(() -> {
+        for (MvccEntry e = objects.nextEntry(); e != null; e = objects.nextEntry()) {
+          if (movedFrom(e.key(), prefix, catalog, mapping) == null) {
+            return e;
+          }
+        }
+        return null;
+      });
+      KeyRange range = selection.includesKeysOutsidePrefix() ? KeyRange.all() : KeyRange.prefix(RegistryPrefix.keyBase(prefix));
+      for (String old : olds) {
+        io.regshift.etcd.EntryReader r = src.read(view, range, key -> old.equals(movedFrom(key, prefix, catalog, mapping))
+            && (selection.keepsEverything() || selection.matches(RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), prefix, catalog))));
+        readers.add(r);
+        streams.add(r::next);
+      }
+      io.regshift.rewrite.KeyOrderMerge merge = new io.regshift.rewrite.KeyOrderMerge(rewrite.rewriter(), streams);
+      for (io.regshift.rewrite.Rewriter.Result r = merge.next(); r != null; r = merge.next()) {
+        sink.accept(r);
+      }
+    } finally {
+      readers.forEach(io.regshift.etcd.EntryReader::close);
+    }
+  }
+
+  /** The mapped namespace a key lives in (or names, for a Namespace), or null when --map-namespace does not move it. */
+  private static String movedFrom(byte[] key, String prefix, ResourceCatalog catalog, java.util.Map<String, String> mapping) {
+    RegistryKey k = RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), prefix, catalog);
+    if (!k.inRegistry()) {
+      return null;
+    }
+    String ns = k.namespace() != null ? k.namespace() : "namespaces".equals(k.keyPath()) ? k.name() : null;
+    return ns != null && mapping.containsKey(ns) ? ns : null;
   }
 
   static String count(long n, String noun) {

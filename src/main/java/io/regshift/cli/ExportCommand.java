@@ -6,6 +6,7 @@ import io.regshift.kube.StoredObject;
 import io.regshift.kube.ValueCodec;
 import io.regshift.rewrite.CleanRule;
 import io.regshift.kube.Yaml;
+import io.regshift.rewrite.Rewriter;
 import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
 import io.regshift.sink.ManifestTree;
@@ -37,6 +38,7 @@ final class ExportCommand implements Callable<Integer> {
   @Mixin SourceOptions sourceOptions;
   @Mixin SelectionOptions selectionOptions;
   @Mixin EncryptionOptions encryption;
+  @Mixin RewriteOptions rewriteOptions;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "yaml",
       description = "yaml (default: one multi-document stream) or json (one object per line).")
@@ -70,23 +72,32 @@ final class ExportCommand implements Callable<Integer> {
     boolean ok = false;
     boolean emptyRange = true;
     try (EncryptionOptions.Decoding decoding = encryption.open(sourceOptions.prefix(), catalog);
-         Source src = connection.open(source, sourceOptions.prefix())) {
+         Source src = connection.open(source, sourceOptions.prefix());
+         RewriteRun rewrite = rewriteOptions.start(decoding.codec(), sourceOptions.prefix(), catalog, false)) {
       ValueCodec codec = decoding.codec();
+      if (rewrite.active()) {
+        // the first pass: rules see every selected object before any is written
+        try (SelectedObjects first = new SelectedObjects(src, sourceOptions.view(), selection, sourceOptions.prefix(),
+            catalog, codec)) {
+          rewrite.rewriter().survey(first::nextEntry);
+        }
+      }
       // with --clean, one pass per restore tier (CRDs and namespaces first), as kubectl apply needs them
       List<RestoreTier> passes = cleaning == null ? java.util.Collections.singletonList(null) : List.of(RestoreTier.values());
       for (RestoreTier tier : passes) {
         try (SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selection,
             tier == null ? null : k -> RestoreTier.of(k) == tier, sourceOptions.prefix(), catalog, codec)) {
-          // decoding and rendering run on every core; writing keeps key order
-          OrderedParallelMap.run(objects::nextEntry,
-              e -> render(StoredObject.decode(e, sourceOptions.prefix(), catalog, codec), cleaning),
-              r -> write(r, tree, out, tally, err, progress));
+          // rewriting, decoding and rendering run on every core; writing keeps key order
+          OrderedParallelMap.run(objects::nextEntry, e -> render(rewrite.rewriter().rewrite(e), codec, cleaning),
+              r -> write(r, tree, out, tally, err, progress, rewrite));
           emptyRange &= objects.keysSeen() == 0;
         }
       }
       if (tree != null) {
         tree.commit();
       }
+      rewrite.commit();
+      tally.rewriteSummary = rewrite.summary();
       ok = true;
     } finally {
       if (out != null) {
@@ -102,7 +113,8 @@ final class ExportCommand implements Callable<Integer> {
     }
     err.println("regshift: exported " + tally.count + " objects" + (dir == null ? "" : " to " + dir)
         + (tally.failed == 0 ? "" : ", " + tally.failed + " could not be " + (encryption.configured() ? "decrypted or decoded" : "decoded"))
-        + (tally.skipped == 0 ? "" : ", " + tally.skipped + " keys outside the prefix left out of the tree"));
+        + (tally.skipped == 0 ? "" : ", " + tally.skipped + " keys outside the prefix left out of the tree")
+        + tally.rewriteSummary);
     return tally.failed == 0 ? Main.OK : Main.SOME_FAILED;
   }
 
@@ -134,14 +146,19 @@ final class ExportCommand implements Callable<Integer> {
     long count;
     long failed;
     long skipped;
+    String rewriteSummary = "";
   }
 
-  /** An object and its text as UTF-8, made on a pool thread. */
-  private record Rendered(StoredObject object, byte[] text) {}
+  /** An object and its text as UTF-8, made on a pool thread (object null: a rule dropped it). */
+  private record Rendered(Rewriter.Result rewrite, StoredObject object, byte[] text) {}
 
-  private Rendered render(StoredObject o, CleanRule.Level cleaning) {
+  private Rendered render(Rewriter.Result r, ValueCodec codec, CleanRule.Level cleaning) {
+    if (r.dropped()) {
+      return new Rendered(r, null, null);
+    }
+    StoredObject o = StoredObject.decode(r.output(), sourceOptions.prefix(), ResourceCatalog.builtin(), codec);
     if (!o.value().ok()) {
-      return new Rendered(o, null);
+      return new Rendered(r, o, null);
     }
     Map<String, Object> served = o.served();
     if (cleaning != null && o.key().inRegistry()) {
@@ -153,13 +170,18 @@ final class ExportCommand implements Callable<Integer> {
     } else {
       text = output == OutputFormat.json ? Json.write(served) + "\n" : Yaml.write(served);
     }
-    return new Rendered(o, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return new Rendered(r, o, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private static final byte[] SEPARATOR = "---\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  private void write(Rendered r, ManifestTree tree, java.io.OutputStream out, Tally tally, PrintWriter err, Progress progress) {
+  private void write(Rendered r, ManifestTree tree, java.io.OutputStream out, Tally tally, PrintWriter err, Progress progress,
+      RewriteRun rewrite) {
+    rewrite.record(r.rewrite());
     StoredObject o = r.object();
+    if (o == null) {
+      return;
+    }
     if (r.text() == null) {
       tally.failed++;
       err.println("regshift: " + o.key().raw() + ": " + o.value().error());

@@ -11,9 +11,11 @@ import io.regshift.kube.RegistryKey;
 import io.regshift.kube.RegistryKeys;
 import io.regshift.kube.RegistryPrefix;
 import io.regshift.kube.ResourceCatalog;
+import io.regshift.kube.ValueCodec;
 import io.regshift.select.Selection;
 import io.regshift.sink.ConflictPolicy;
 import io.regshift.sink.EtcdRestoreWriter;
+import io.regshift.sink.OrderedParallelMap;
 import io.regshift.sink.RestoreConflict;
 import io.regshift.sink.RestoreItem;
 import io.regshift.sink.RestoreJournal;
@@ -65,6 +67,7 @@ final class RestoreCommand implements Callable<Integer> {
   @Mixin SourceOptions sourceOptions;
   @Mixin SelectionOptions selectionOptions;
   @Mixin ConnectionOptions connection;
+  @Mixin RewriteOptions rewriteOptions;
 
   @Option(names = "--dry-run", description = "Write nothing: print what would be written per resource, and every key the target already holds.")
   boolean dryRun;
@@ -129,7 +132,8 @@ final class RestoreCommand implements Callable<Integer> {
     String targetBase = RegistryPrefix.keyBase(targetPrefix == null ? prefix : targetPrefix);
     Selection selection = selectionOptions.selection(catalog);
     ReadView view = sourceOptions.view();
-    try (Source src = Sources.open(source, (uris, tls) -> connection.openRestoreSource(uris, tls, prefix));
+    try (RewriteRun rewrite = rewriteOptions.start(ValueCodec.builtin(), prefix, catalog, true);
+         Source src = Sources.open(source, (uris, tls) -> connection.openRestoreSource(uris, tls, prefix));
          EtcdConnection target = EtcdConnection.open(connection.settings(List.of(), false))) {
       String clusterId = Long.toHexString(target.header(targetBase).getClusterId());
       long held = count(target, targetBase);
@@ -141,6 +145,12 @@ final class RestoreCommand implements Callable<Integer> {
             + " under " + targetBase + "; refusing to restore into it (--dry-run lists them; --on-conflict fail|skip|overwrite"
             + " restores anyway)");
       }
+      if (rewrite.active()) {
+        // the first pass, before anything is written: rules see every object that will be restored
+        try (EntryReader first = open(src, view, sourceBase, selection, restored, null, new EnumMap<>(ShortLivedData.class))) {
+          rewrite.rewriter().survey(first::next);
+        }
+      }
       RestoreJournal journal = dryRun && !resuming ? null : RestoreJournal.open(journalPath, identity);
       Map<ShortLivedData, Long> left = new EnumMap<>(ShortLivedData.class);
       Progress progress = Progress.forTerminal(err, dryRun ? "planned" : "restored");
@@ -149,7 +159,7 @@ final class RestoreCommand implements Callable<Integer> {
       long[] seen = new long[1];
       try {
         for (RestoreTier tier : RestoreTier.values()) {
-          pass(src, view, sourceBase, targetBase, selection, restored, tier, left, item -> {
+          pass(src, view, sourceBase, targetBase, selection, restored, tier, left, rewrite, true, item -> {
             writer.add(item);
             progress.tick(++seen[0], item.value().length);
           });
@@ -162,15 +172,16 @@ final class RestoreCommand implements Callable<Integer> {
       if (held == 0 && seen[0] == 0 && left.isEmpty()) {
         err.println(SourceOptions.emptyPrefixWarning(src.name(), prefix, false));
       }
+      rewrite.commit();
       if (dryRun) {
-        printPlan(writer, left, policy, held, onConflict == null && !resuming);
+        printPlan(writer, left, policy, held, onConflict == null && !resuming, rewrite);
         if (journal != null) {
           journal.close();
         }
         return Main.OK;
       }
       RestoreVerifier verifier = new RestoreVerifier(target, txnOps, txnBytes);
-      pass(src, view, sourceBase, targetBase, selection, restored, null, new EnumMap<>(ShortLivedData.class), item -> {
+      pass(src, view, sourceBase, targetBase, selection, restored, null, new EnumMap<>(ShortLivedData.class), rewrite, false, item -> {
         if (!writer.keptTargetValue(item.keyString())) {
           verifier.add(item);
         }
@@ -178,7 +189,7 @@ final class RestoreCommand implements Callable<Integer> {
       verifier.flush();
       String summary = String.format("written %,d, resumed %,d, skipped %,d%s, conflicts %,d, verified %,d",
           writer.written(), writer.resumed(), left.values().stream().mapToLong(Long::longValue).sum(), leftOut(left),
-          writer.conflicts().size(), verifier.verified());
+          writer.conflicts().size(), verifier.verified()) + rewrite.summary();
       if (verifier.problems() > 0) {
         journal.close();
         err.println("regshift: restore of " + src.name() + " into " + target.settings().sourceName() + ": " + summary);
@@ -194,12 +205,42 @@ final class RestoreCommand implements Callable<Integer> {
 
   /**
    * One pass over the source: the keys of {@code tier} (every tier when null) that the selection
-   * and the rules for short-lived data keep; those left out by the rules are counted in {@code left}.
+   * and the rules for short-lived data keep, through the rewrite rules; those left out by the
+   * rules for short-lived data are counted in {@code left}. {@code record}: this pass's changes go
+   * to the report and the summary (the verifying pass rewrites again, identically, unrecorded).
    */
   private void pass(Source src, ReadView view, String sourceBase, String targetBase, Selection selection,
-      Set<ShortLivedData> restored, RestoreTier tier, Map<ShortLivedData, Long> left, Consumer<RestoreItem> sink) {
+      Set<ShortLivedData> restored, RestoreTier tier, Map<ShortLivedData, Long> left, RewriteRun rewrite, boolean record,
+      Consumer<RestoreItem> sink) {
+    try (EntryReader entries = open(src, view, sourceBase, selection, restored, tier, left)) {
+      if (!rewrite.active()) {
+        for (MvccEntry e = entries.next(); e != null; e = entries.next()) {
+          sink.accept(item(e, sourceBase, targetBase));
+        }
+        return;
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      OrderedParallelMap.run(entries::next, rewrite.rewriter()::rewrite, r -> {
+        if (record) {
+          rewrite.record(r);
+          if (dryRun) {
+            r.changes().forEach(c -> out.println("rewrite " + c.describe(DESCRIBE_WIDTH)));
+          }
+        }
+        if (!r.dropped()) {
+          sink.accept(item(r.output(), sourceBase, targetBase));
+        }
+      });
+    }
+  }
+
+  /** Width of an old or new value in the dry run's lines (the report has them whole). */
+  private static final int DESCRIBE_WIDTH = 80;
+
+  private EntryReader open(Source src, ReadView view, String sourceBase, Selection selection, Set<ShortLivedData> restored,
+      RestoreTier tier, Map<ShortLivedData, Long> left) {
     boolean everything = selection.keepsEverything();
-    try (EntryReader entries = src.read(view, KeyRange.prefix(sourceBase), key -> {
+    return src.read(view, KeyRange.prefix(sourceBase), key -> {
       RegistryKey k = RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), sourceBase, catalog);
       if (tier != null && RestoreTier.of(k) != tier || !(everything || selection.matches(k))) {
         return false;
@@ -210,20 +251,20 @@ final class RestoreCommand implements Callable<Integer> {
         return false;
       }
       return true;
-    })) {
-      for (MvccEntry e = entries.next(); e != null; e = entries.next()) {
-        String key = e.keyString();
-        RegistryKey k = RegistryKeys.parse(key, sourceBase, catalog);
-        ShortLivedData d = ShortLivedData.of(k);
-        long ttl = d == ShortLivedData.EVENTS ? eventTtl.toSeconds() : d == ShortLivedData.MASTERLEASES ? MASTERLEASE_TTL_SECONDS : 0;
-        byte[] targetKey = (targetBase + key.substring(sourceBase.length())).getBytes(StandardCharsets.UTF_8);
-        sink.accept(new RestoreItem(k.groupResource(), targetKey, e.value(), ttl));
-      }
-    }
+    });
+  }
+
+  private RestoreItem item(MvccEntry e, String sourceBase, String targetBase) {
+    String key = e.keyString();
+    RegistryKey k = RegistryKeys.parse(key, sourceBase, catalog);
+    ShortLivedData d = ShortLivedData.of(k);
+    long ttl = d == ShortLivedData.EVENTS ? eventTtl.toSeconds() : d == ShortLivedData.MASTERLEASES ? MASTERLEASE_TTL_SECONDS : 0;
+    byte[] targetKey = (targetBase + key.substring(sourceBase.length())).getBytes(StandardCharsets.UTF_8);
+    return new RestoreItem(k.groupResource(), targetKey, e.value(), ttl);
   }
 
   private void printPlan(EtcdRestoreWriter writer, Map<ShortLivedData, Long> left, ConflictPolicy policy, long held,
-      boolean wouldRefuse) {
+      boolean wouldRefuse, RewriteRun rewrite) {
     PrintWriter out = spec.commandLine().getOut();
     Table table = new Table("RESOURCE", "KEYS");
     writer.perResource().forEach((resource, n) -> table.add(resource, String.format("%,d", n)));
@@ -237,7 +278,8 @@ final class RestoreCommand implements Callable<Integer> {
         + ", so a run without --on-conflict is refused" : conflicts.isEmpty() ? "" : "; conflicts: "
         + policy.name().toLowerCase(Locale.ROOT);
     spec.commandLine().getErr().println(String.format("regshift: dry run: would write %,d keys (%,d already written by an"
-        + " earlier run), %,d conflicts%s; nothing written", writer.written(), writer.resumed(), conflicts.size(), verdict));
+        + " earlier run), %,d conflicts%s%s; nothing written", writer.written(), writer.resumed(), conflicts.size(), verdict,
+        rewrite.summary()));
   }
 
   private static String leftOut(Map<ShortLivedData, Long> left) {

@@ -16,14 +16,54 @@ import java.util.Objects;
  * object goes on unchanged by it. Any other failure (a path that is not there) fails the object
  * with nothing changed, and the rewrite reports it.
  *
+ * <p>The first pass tries the rules on every object they may change, so an object a patch cannot
+ * be applied to is named before anything is written.
+ *
  * <p>A rule that changes metadata.name or metadata.namespace moves the object to the key those
  * name, so what is written stays consistent.
  */
 public final class ModifiersRule implements RewriteRule {
+  /** Failures quoted in the error of {@link #plan}; the rest are counted. */
+  private static final int QUOTED = 5;
+
   private final ResourceModifiers modifiers;
+  private final List<String> failures = new ArrayList<>();
+  private long failureCount;
 
   public ModifiersRule(ResourceModifiers modifiers) {
     this.modifiers = modifiers;
+  }
+
+  @Override
+  public boolean needsSurvey() {
+    return true;
+  }
+
+  /** First pass: the rules on a copy of the object, to find those that fail before anything is written. */
+  @Override
+  public void survey(RewriteObject object) {
+    if (object.object() == null || !mayChange(object.key())) {
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> copy = (Map<String, Object>) Trees.copy(object.object());
+    try {
+      apply(new RewriteObject(object.entry(), object.key(), copy, change -> {}));
+    } catch (RewriteException e) {
+      if (failures.size() < QUOTED) {
+        failures.add(e.getMessage());
+      }
+      failureCount++;
+    }
+  }
+
+  @Override
+  public void plan() {
+    if (failureCount > 0) {
+      throw new RewriteException("--modifiers " + modifiers.source() + ": the rules fail on " + failureCount
+          + (failureCount == 1 ? " object" : " objects") + ", nothing written: " + String.join("; ", failures)
+          + (failureCount > failures.size() ? "; and " + (failureCount - failures.size()) + " more" : ""));
+    }
   }
 
   @Override

@@ -64,6 +64,20 @@ public final class RewriteObject {
     report.accept(new Change(entry.keyString(), rule, path, oldValue, newValue));
   }
 
+  /** Records a change with the reason it was made (a token removed so that it is made again). */
+  public void changed(String rule, String path, Object oldValue, Object newValue, String note) {
+    changed = true;
+    report.accept(new Change(entry.keyString(), rule, path, oldValue, newValue, note));
+  }
+
+  /**
+   * Reports something a rule saw and left as it was (a reference to an object outside the
+   * selection): the report lists it, the object keeps its stored bytes.
+   */
+  public void kept(String rule, String path, Object value, String note) {
+    report.accept(new Change(entry.keyString(), rule, path, value, value, note));
+  }
+
   /** True when some rule changed the key or the tree: the value must be encoded again. */
   public boolean isChanged() {
     return changed;

@@ -11,6 +11,9 @@ import io.regshift.kube.RegistryKey;
  * is called once per selected object in a first pass over the source, then {@link #plan()} once;
  * then {@link #apply} once per object in the pass that writes. A rule keeps only small
  * per-object entries between the passes (a uid, an IP), never whole objects.
+ *
+ * <p>{@link #apply} is called from several threads at once (decoding runs on every core): after
+ * {@link #plan()} a rule's state must only be read.
  */
 public interface RewriteRule {
 
@@ -25,9 +28,25 @@ public interface RewriteRule {
     return true;
   }
 
+  /**
+   * The same question with the stored value at hand (plaintext or encrypted bytes): a rule can
+   * rule out most objects by a byte search, before anything is decoded.
+   */
+  default boolean mayChange(RegistryKey key, byte[] value) {
+    return mayChange(key);
+  }
+
   /** True when the rule must see every selected object before it can rewrite any. */
   default boolean needsSurvey() {
     return false;
+  }
+
+  /**
+   * False when {@link #survey} needs the key only: the first pass then decodes no value for it
+   * ({@link RewriteObject#object()} is null).
+   */
+  default boolean surveyNeedsValue() {
+    return true;
   }
 
   /** First pass: one selected object, read-only. */

@@ -1,0 +1,80 @@
+package io.regshift.cli;
+
+import io.regshift.rewrite.Change;
+import io.regshift.rewrite.RewriteReport;
+import io.regshift.rewrite.Rewriter;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One command's rewriting: the engine, the report, and the counts of the summary line. {@link
+ * #record} is called in output order on the writing thread.
+ */
+final class RewriteRun implements AutoCloseable {
+  private final Rewriter rewriter;
+  private final RewriteReport report;
+  private long rewritten;
+  private long dropped;
+  private long kept;
+  private final Map<String, Long> perRule = new TreeMap<>();
+
+  RewriteRun(Rewriter rewriter, RewriteReport report) {
+    this.rewriter = rewriter;
+    this.report = report;
+  }
+
+  Rewriter rewriter() {
+    return rewriter;
+  }
+
+  boolean active() {
+    return rewriter.active();
+  }
+
+  /** Counts one entry's outcome and adds its changes to the report. */
+  void record(Rewriter.Result r) {
+    if (r.dropped()) {
+      dropped++;
+    } else if (r.changed()) {
+      rewritten++;
+    }
+    for (Change c : r.changes()) {
+      if (c.oldValue() == c.newValue()) {
+        kept++;
+      } else {
+        perRule.merge(c.rule(), 1L, Long::sum);
+      }
+    }
+    if (report != null) {
+      report.addAll(r.changes());
+    }
+  }
+
+  /** Gives the report its name: call when the command's output is complete. */
+  void commit() {
+    if (report != null) {
+      report.commit();
+    }
+  }
+
+  /** ", rewritten 12 objects (changes: new-uids 40), 2 references outside the selection kept; report: FILE", or "". */
+  String summary() {
+    if (!active()) {
+      return "";
+    }
+    return ", " + RewriteOptions.summary(rewritten, dropped, perRule)
+        + (kept == 0 ? "" : String.format(", %,d %s to objects outside the selection kept", kept, kept == 1 ? "reference" : "references"))
+        + (report == null ? "" : "; report: " + report.target());
+  }
+
+  long rewritten() {
+    return rewritten;
+  }
+
+  @Override
+  public void close() {
+    if (report != null) {
+      report.close();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.regshift.rewrite;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The uids of the selected objects, 16 bytes each (two longs in an open-addressing table), so
+ * that a few hundred thousand objects cost a few MiB. Uids that are not UUIDs (never written by
+ * kube-apiserver, but possible) go to an ordinary set. Read-only once filled: safe to share.
+ */
+final class UidSet {
+  private long[] hi = new long[1024];
+  private long[] lo = new long[1024];
+  private boolean[] used = new boolean[1024];
+  private int size;
+  private final Set<String> other = new HashSet<>();
+
+  void add(String uid) {
+    long[] pair = parse(uid);
+    if (pair == null) {
+      other.add(uid);
+      return;
+    }
+    if ((size + 1) * 2 > used.length) {
+      grow();
+    }
+    insert(pair[0], pair[1]);
+  }
+
+  boolean contains(String uid) {
+    long[] pair = parse(uid);
+    if (pair == null) {
+      return other.contains(uid);
+    }
+    int mask = used.length - 1;
+    for (int i = slot(pair[0], pair[1], mask); used[i]; i = (i + 1) & mask) {
+      if (hi[i] == pair[0] && lo[i] == pair[1]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when some uid is not a UUID: every string must then be looked up. */
+  boolean hasOther() {
+    return !other.isEmpty();
+  }
+
+  int size() {
+    return size + other.size();
+  }
+
+  private void insert(long h, long l) {
+    int mask = used.length - 1;
+    int i = slot(h, l, mask);
+    while (used[i]) {
+      if (hi[i] == h && lo[i] == l) {
+        return;
+      }
+      i = (i + 1) & mask;
+    }
+    used[i] = true;
+    hi[i] = h;
+    lo[i] = l;
+    size++;
+  }
+
+  private void grow() {
+    long[] oh = hi;
+    long[] ol = lo;
+    boolean[] ou = used;
+    hi = new long[ou.length * 2];
+    lo = new long[ou.length * 2];
+    used = new boolean[ou.length * 2];
+    size = 0;
+    for (int i = 0; i < ou.length; i++) {
+      if (ou[i]) {
+        insert(oh[i], ol[i]);
+      }
+    }
+  }
+
+  private static int slot(long h, long l, int mask) {
+    long x = h * 0x9E3779B97F4A7C15L ^ l;
+    x ^= x >>> 31;
+    return (int) (x ^ (x >>> 29)) & mask;
+  }
+
+  /** A canonical lowercase UUID as two longs, or null for anything else. */
+  static long[] parse(String s) {
+    if (s.length() != 36 || s.charAt(8) != '-' || s.charAt(13) != '-' || s.charAt(18) != '-' || s.charAt(23) != '-') {
+      return null;
+    }
+    long h = 0;
+    long l = 0;
+    int digits = 0;
+    for (int i = 0; i < 36; i++) {
+      char c = s.charAt(i);
+      if (c == '-') {
+        continue;
+      }
+      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (d < 0) {
+        return null;
+      }
+      if (digits < 16) {
+        h = h << 4 | d;
+      } else {
+        l = l << 4 | d;
+      }
+      digits++;
+    }
+    return digits == 32 ? new long[] {h, l} : null;
+  }
+
+  /** Quick test before a lookup: only 36-character strings can be uids here. */
+  static boolean maybeUid(String s) {
+    return s.length() == 36 && s.charAt(8) == '-';
+  }
+}
