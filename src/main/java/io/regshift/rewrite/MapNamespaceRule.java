@@ -153,8 +153,15 @@ public final class MapNamespaceRule implements RewriteRule {
       return;
     }
     Object kind = obj.get("kind");
-    TreeWalk.walk(obj, USER_DATA.get(kind instanceof String s ? s : ""), rewrite,
-        (path, oldValue, newValue) -> o.changed(NAME, path, oldValue, newValue));
+    boolean secret = "Secret".equals(kind);
+    TreeWalk.walk(obj, USER_DATA.get(kind instanceof String s ? s : ""), rewrite, (path, oldValue, newValue) -> {
+      if (secret && path.contains(LAST_APPLIED)) {
+        // kubectl's copy of a Secret holds its data: never in the report
+        o.changed(NAME, path, "(the Secret as applied)", "(the Secret as applied, namespace mapped)", "secret data not shown");
+      } else {
+        o.changed(NAME, path, oldValue, newValue);
+      }
+    });
     if (NewUidsRule.SA_TOKEN_TYPE.equals(obj.get("type"))) {
       tokenSecret(o, obj);
     }

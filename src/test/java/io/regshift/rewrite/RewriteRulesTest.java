@@ -383,6 +383,21 @@ class RewriteRulesTest {
     assertTrue(((String) first.get("new")).contains("/journal/"), first.toString());
     assertTrue(lines.stream().anyMatch(l -> l.matches("\\{\"key\":\"/registry/pods/blog/[^\"]+\",\"rule\":\"new-uids\","
         + "\"path\":\"metadata.uid\",\"old\":\"[0-9a-f-]{36}\",\"new\":\"[0-9a-f-]{36}\"}")), lines.get(0));
+    // no Secret's data reaches the report (tokens, kubectl's last-applied copy of a Secret)
+    List<String> secretData = new ArrayList<>();
+    for (MvccEntry e : demo()) {
+      if (e.keyString().startsWith("/registry/secrets/")) {
+        Map<String, Object> data = TreeWalk.map(ValueCodec.builtin().decode(e.value()).object(), "data");
+        data.values().forEach(v -> secretData.add((String) v));
+      }
+    }
+    assertTrue(secretData.size() > 3, secretData.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"key\":\"/registry/secrets/blog/")), "no Secret changed");
+    for (String line : lines) {
+      for (String d : secretData) {
+        assertFalse(d.length() > 8 && line.contains(d), "the report holds a Secret's data: " + line);
+      }
+    }
     try (RewriteReport abandoned = RewriteReport.create(tmp.resolve("never.jsonl"))) {
       abandoned.add(new Change("k", "r", "p", 1, 2));
     }
@@ -413,7 +428,52 @@ class RewriteRulesTest {
         UidSet.parse("01234567-89ab-cdef-0123-456789abcdef")));
   }
 
-  static void forEach(List<Rewriter.Result> results, Consumer<Rewriter.Result> c) {
-    results.forEach(c);
+  private static MvccEntry entry(String key, String json) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> obj = (Map<String, Object>) Json.parse(json);
+    return new MvccEntry(key.getBytes(StandardCharsets.UTF_8), ValueCodec.builtin().encode(obj), 5, 5, 1, 0, false, 0);
+  }
+
+  @Test
+  void tokenSecretsJobsAndKubectlsCopyOfASecretFollowTheirReferences() {
+    String saUid = "0b5e3c1a-1111-4222-8333-444455556666";
+    String jobUid = "7d0c2f3e-aaaa-4bbb-8ccc-dddddddddddd";
+    String lastApplied = "{\\\"apiVersion\\\":\\\"v1\\\",\\\"data\\\":{\\\"password\\\":\\\"c2VjcmV0LXZhbHVlLTQy\\\"},"
+        + "\\\"kind\\\":\\\"Secret\\\",\\\"metadata\\\":{\\\"name\\\":\\\"db\\\",\\\"namespace\\\":\\\"shop\\\"}}\\n";
+    List<MvccEntry> in = List.of(
+        entry("/registry/jobs/shop/report", "{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"metadata\":{\"name\":\"report\","
+            + "\"namespace\":\"shop\",\"uid\":\"" + jobUid + "\",\"labels\":{\"batch.kubernetes.io/controller-uid\":\"" + jobUid + "\"}},"
+            + "\"spec\":{\"selector\":{\"matchLabels\":{\"batch.kubernetes.io/controller-uid\":\"" + jobUid + "\"}},"
+            + "\"template\":{\"metadata\":{\"labels\":{\"batch.kubernetes.io/controller-uid\":\"" + jobUid + "\"}},"
+            + "\"spec\":{\"containers\":[{\"name\":\"r\",\"image\":\"busybox\"}],\"restartPolicy\":\"Never\"}}}}"),
+        entry("/registry/secrets/shop/cart-token", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"cart-token\","
+            + "\"namespace\":\"shop\",\"uid\":\"9e9e9e9e-1111-4222-8333-444455556666\",\"annotations\":{"
+            + "\"kubernetes.io/service-account.name\":\"cart\",\"kubernetes.io/service-account.uid\":\"" + saUid + "\"}},"
+            + "\"type\":\"kubernetes.io/service-account-token\",\"data\":{\"namespace\":\"c2hvcA==\",\"token\":\"ZXlKaGJHY2lPaUpTVXpJMU5pSjk=\"}}"),
+        entry("/registry/secrets/shop/db", "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\","
+            + "\"namespace\":\"shop\",\"uid\":\"5a5a5a5a-1111-4222-8333-444455556666\",\"annotations\":{"
+            + "\"kubectl.kubernetes.io/last-applied-configuration\":\"" + lastApplied + "\"}},"
+            + "\"type\":\"Opaque\",\"data\":{\"password\":\"c2VjcmV0LXZhbHVlLTQy\"}}"),
+        entry("/registry/serviceaccounts/shop/cart", "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{"
+            + "\"name\":\"cart\",\"namespace\":\"shop\",\"uid\":\"" + saUid + "\"}}"));
+    List<Rewriter.Result> results = run(in, new MapNamespaceRule(Map.of("shop", "store")), new NewUidsRule(false));
+    Map<String, StoredValue> out = outputs(results);
+    String newSaUid = uid(out.get("/registry/serviceaccounts/store/cart"));
+    Map<String, Object> token = out.get("/registry/secrets/store/cart-token").object();
+    assertEquals(newSaUid, TreeWalk.map(token, "metadata", "annotations").get("kubernetes.io/service-account.uid"));
+    assertEquals("c3RvcmU=", TreeWalk.map(token, "data").get("namespace")); // "store"
+    assertFalse(TreeWalk.map(token, "data").containsKey("token"), "the old token is still there");
+    Map<String, Object> job = out.get("/registry/jobs/store/report").object();
+    String newJobUid = uid(out.get("/registry/jobs/store/report"));
+    assertEquals(newJobUid, TreeWalk.map(job, "metadata", "labels").get("batch.kubernetes.io/controller-uid"));
+    assertEquals(newJobUid, TreeWalk.map(job, "spec", "selector", "matchLabels").get("batch.kubernetes.io/controller-uid"));
+    assertEquals(newJobUid, TreeWalk.map(job, "spec", "template", "metadata", "labels").get("batch.kubernetes.io/controller-uid"));
+    String applied = (String) TreeWalk.map(out.get("/registry/secrets/store/db").object(), "metadata", "annotations")
+        .get("kubectl.kubernetes.io/last-applied-configuration");
+    assertTrue(applied.contains("\"namespace\":\"store\"") && applied.endsWith("}\n"), applied);
+    String report = results.stream().flatMap(r -> r.changes().stream()).map(RewriteReport::line)
+        .collect(java.util.stream.Collectors.joining("\n"));
+    assertFalse(report.contains("c2VjcmV0LXZhbHVlLTQy") || report.contains("ZXlKaGJHY2lPaUpTVXpJMU5pSjk="), report);
+    assertTrue(report.contains("\"path\":\"data.token\",\"old\":\"(the old token)\",\"new\":null"), report);
   }
 }
