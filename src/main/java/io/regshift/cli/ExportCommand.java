@@ -4,6 +4,7 @@ import io.regshift.kube.Json;
 import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.StoredObject;
 import io.regshift.kube.ValueCodec;
+import io.regshift.rewrite.CleanRule;
 import io.regshift.kube.Yaml;
 import io.regshift.select.Exclusions;
 import io.regshift.select.ObjectSelector;
@@ -12,10 +13,13 @@ import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
 import io.regshift.sink.ManifestTree;
 import io.regshift.sink.OrderedParallelMap;
+import io.regshift.sink.RestoreTier;
 import io.regshift.source.Source;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,11 +53,18 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "Stop at the first value that cannot be decoded (default: report it, count it, go on).")
   boolean strict;
 
+  @Option(names = "--clean", arity = "0..1", paramLabel = "all", preprocessor = AttachedValueOnly.class,
+      description = {"Manifests for kubectl apply on a new cluster: leave out uid, resourceVersion, selfLink, creationTimestamp,",
+          "generation, managedFields, deletion fields and status (--clean=all: the last-applied-configuration annotation",
+          "too), and write CRDs and namespaces first, then the rest in a restore's order."})
+  String clean;
+
   @Mixin ConnectionOptions connection;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    CleanRule.Level cleaning = cleaning();
     ResourceCatalog catalog = ResourceCatalog.builtin();
     Selection selection = selectionOptions.selection(catalog);
     rewriteOptions.checkSelection(selectionOptions);
@@ -62,7 +73,7 @@ final class ExportCommand implements Callable<Integer> {
     java.io.OutputStream out = dir == null ? stdout() : null;
     Tally tally = new Tally();
     boolean ok = false;
-    boolean emptyRange;
+    boolean emptyRange = true;
     Exclusions exclusions;
     try (EncryptionOptions.Decoding decoding = encryption.open(sourceOptions.prefix(), catalog);
          Source src = connection.open(source, sourceOptions.prefix());
@@ -76,12 +87,16 @@ final class ExportCommand implements Callable<Integer> {
           rewrite.rewriter().survey(first::nextEntry);
         }
       }
-      try (SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selector, sourceOptions.prefix(),
-          catalog, codec, null)) {
-        // rewriting, decoding and rendering run on every core; writing keeps key order
-        OrderedParallelMap.run(objects::nextEntry, e -> render(rewrite.rewriter().rewrite(e), codec),
-            r -> write(r, tree, out, tally, err, progress, rewrite));
-        emptyRange = objects.keysSeen() == 0;
+      // with --clean, one pass per restore tier (CRDs and namespaces first), as kubectl apply needs them
+      List<RestoreTier> passes = cleaning == null ? java.util.Collections.singletonList(null) : List.of(RestoreTier.values());
+      for (RestoreTier tier : passes) {
+        try (SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selector, sourceOptions.prefix(),
+            catalog, codec, tier == null ? null : k -> RestoreTier.of(k) == tier)) {
+          // rewriting, decoding and rendering run on every core; writing keeps key order
+          OrderedParallelMap.run(objects::nextEntry, e -> render(rewrite.rewriter().rewrite(e), codec, cleaning),
+              r -> write(r, tree, out, tally, err, progress, rewrite));
+          emptyRange &= objects.keysSeen() == 0;
+        }
       }
       if (tree != null) {
         tree.commit();
@@ -111,6 +126,30 @@ final class ExportCommand implements Callable<Integer> {
     return tally.failed == 0 ? Main.OK : Main.SOME_FAILED;
   }
 
+  /** --clean takes a value only as --clean=all: in "--clean SOURCE" the next argument is the source. */
+  static final class AttachedValueOnly implements CommandLine.IParameterPreprocessor {
+    @Override
+    public boolean preprocess(java.util.Stack<String> args, CommandLine.Model.CommandSpec spec, CommandLine.Model.ArgSpec option,
+        Map<String, Object> info) {
+      if (" ".equals(info.get("separator"))) {
+        option.setValue("");
+        return true;
+      }
+      return false;
+    }
+  }
+
+  private CleanRule.Level cleaning() {
+    if (clean == null) {
+      return null;
+    }
+    try {
+      return CleanRule.Level.parse(clean);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
   private static final class Tally {
     long count;
     long failed;
@@ -121,7 +160,7 @@ final class ExportCommand implements Callable<Integer> {
   /** An object and its text as UTF-8, made on a pool thread (object null: a rule dropped it). */
   private record Rendered(Rewriter.Result rewrite, StoredObject object, byte[] text) {}
 
-  private Rendered render(Rewriter.Result r, ValueCodec codec) {
+  private Rendered render(Rewriter.Result r, ValueCodec codec, CleanRule.Level cleaning) {
     if (r.dropped()) {
       return new Rendered(r, null, null);
     }
@@ -133,11 +172,15 @@ final class ExportCommand implements Callable<Integer> {
     if (!o.value().ok()) {
       return new Rendered(r, o, null);
     }
+    Map<String, Object> served = o.served();
+    if (cleaning != null && o.key().inRegistry()) {
+      CleanRule.clean(served, cleaning, removed -> {});
+    }
     String text;
     if (dir != null) {
-      text = output == OutputFormat.json ? Json.writeIndented(o.served()) + "\n" : Yaml.write(o.served());
+      text = output == OutputFormat.json ? Json.writeIndented(served) + "\n" : Yaml.write(served);
     } else {
-      text = output == OutputFormat.json ? Json.write(o.served()) + "\n" : Yaml.write(o.served());
+      text = output == OutputFormat.json ? Json.write(served) + "\n" : Yaml.write(served);
     }
     return new Rendered(r, o, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }

@@ -5,6 +5,9 @@ import io.regshift.kube.ValueCodec;
 import io.regshift.rewrite.MapNamespaceRule;
 import io.regshift.rewrite.Cidr;
 import io.regshift.rewrite.MapRegistryRule;
+import io.regshift.rewrite.ModifiersFileException;
+import io.regshift.rewrite.ModifiersRule;
+import io.regshift.rewrite.ResourceModifiers;
 import io.regshift.rewrite.NewUidsRule;
 import io.regshift.rewrite.NodePortRule;
 import io.regshift.rewrite.PortRange;
@@ -21,6 +24,10 @@ import picocli.CommandLine.Option;
 
 /** The rewrite flags of export, backup and restore; builds the {@link Rewriter} (docs/rewrite.md). */
 final class RewriteOptions {
+  @Option(names = "--modifiers", paramLabel = "FILE",
+      description = "Velero resource modifier rules (version v1: conditions, JSON patches, merge patches) applied to every selected object, before the other rules.")
+  Path modifiers;
+
   @Option(names = "--new-uids",
       description = "Give every object a fresh uid, and every reference to it (ownerReferences, claimRef, targetRef, involvedObject, ...) the same.")
   boolean newUids;
@@ -53,12 +60,9 @@ final class RewriteOptions {
       description = "Write every change the rewrite made to FILE, one JSON object per line (key, rule, path, old, new).")
   Path report;
 
-  // Rules other branches add here, in the order of docs/rewrite.md: --modifiers and --clean
-  // (Velero resource modifiers; before the others).
-
   /** True when some rule is asked for. */
   boolean given() {
-    return newUids || !mapNamespace.isEmpty() || !mapRegistry.isEmpty() || givesServiceRanges();
+    return modifiers != null || newUids || !mapNamespace.isEmpty() || !mapRegistry.isEmpty() || givesServiceRanges();
   }
 
   /** True when --service-cidr, --secondary-service-cidr or --node-port-range is given. */
@@ -88,10 +92,17 @@ final class RewriteOptions {
       throw new UsageException("--drop-dangling-owners goes with --new-uids");
     }
     if (report != null && !given()) {
-      throw new UsageException("--report lists what the rewrite flags (--new-uids, --map-namespace, --map-registry, "
-          + "--service-cidr, --node-port-range, ...) change; none is given");
+      throw new UsageException("--report lists what the rewrite flags (--modifiers, --new-uids, --map-namespace, "
+          + "--map-registry, --service-cidr, --node-port-range, ...) change; none is given");
     }
     List<RewriteRule> rules = new ArrayList<>();
+    if (modifiers != null) {
+      try {
+        rules.add(new ModifiersRule(ResourceModifiers.read(modifiers)));
+      } catch (ModifiersFileException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
     try {
       if (!mapNamespace.isEmpty()) {
         rules.add(new MapNamespaceRule(MapNamespaceRule.parse(mapNamespace)));
