@@ -8,16 +8,18 @@ import java.util.function.Consumer;
  * --clean (manifests only): strips what the cluster an object was read from wrote into it and
  * what {@code kubectl apply} on a new cluster must not see: metadata.uid, resourceVersion,
  * selfLink, creationTimestamp, generation, managedFields, deletionTimestamp,
- * deletionGracePeriodSeconds, and status; {@code --clean=all} also the
+ * deletionGracePeriodSeconds, ownerReferences, and status; {@code --clean=all} also the
  * kubectl.kubernetes.io/last-applied-configuration annotation (the new cluster's apply writes its
- * own). An annotations map left empty goes too.
+ * own). An annotations map left empty goes too. ownerReferences name the old cluster's uids:
+ * applied as they are, the new cluster's garbage collector finds no owner with that uid and
+ * deletes the object; without them, controllers adopt their objects again by selector.
  */
 public final class CleanRule implements RewriteRule {
   public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   /** The metadata fields the server owns, in the order they are reported. */
   static final List<String> SERVER_METADATA = List.of("uid", "resourceVersion", "selfLink", "creationTimestamp", "generation",
-      "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds");
+      "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences");
 
   public enum Level {
     /** --clean: server-owned fields and status. */

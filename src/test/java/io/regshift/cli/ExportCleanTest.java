@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ExportCleanTest {
   static final String DEMO = "test-data/demo-cluster.db";
   static final List<String> STRIPPED = List.of("uid", "resourceVersion", "selfLink", "creationTimestamp", "generation",
-      "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds");
+      "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences");
 
   static List<Map<String, Object>> export(String... flags) {
     List<String> args = new ArrayList<>(List.of("export"));
@@ -59,6 +59,8 @@ class ExportCleanTest {
     // the same objects
     assertEquals(plain.stream().map(ExportCleanTest::id).sorted().toList(), clean.stream().map(ExportCleanTest::id).sorted().toList());
     assertTrue(plain.stream().anyMatch(o -> o.containsKey("status") && metadata(o).containsKey("uid")), "the demo has something to strip");
+    // applied with the old cluster's owner uids, objects would be deleted by the new cluster's garbage collector
+    assertTrue(plain.stream().anyMatch(o -> metadata(o).containsKey("ownerReferences")), "the demo has owned objects");
     int lastApplied = 0;
     for (Map<String, Object> o : clean) {
       assertFalse(o.containsKey("status"), () -> id(o) + " has a status");
