@@ -19,7 +19,9 @@ import io.regshift.sink.RestoreItem;
 import io.regshift.sink.RestoreJournal;
 import io.regshift.sink.RestoreTier;
 import io.regshift.sink.RestoreVerifier;
+import io.regshift.sink.TierRanges;
 import io.regshift.sink.ShortLivedData;
+import io.regshift.source.LiveSource;
 import io.regshift.source.Source;
 import io.regshift.source.Sources;
 import java.io.PrintWriter;
@@ -144,15 +146,20 @@ final class RestoreCommand implements Callable<Integer> {
       RestoreJournal journal = dryRun && !resuming ? null : RestoreJournal.open(journalPath, identity);
       Map<ShortLivedData, Long> left = new EnumMap<>(ShortLivedData.class);
       Progress progress = Progress.forTerminal(err, dryRun ? "planned" : "restored");
+      RestoreVerifier verifier = dryRun ? null : new RestoreVerifier(target);
       EtcdRestoreWriter writer = new EtcdRestoreWriter(target, journal,
-          new EtcdRestoreWriter.Settings(txnOps, txnBytes, inFlight, dryRun, policy));
+          new EtcdRestoreWriter.Settings(txnOps, txnBytes, inFlight, dryRun, policy), verifier);
       long[] seen = new long[1];
+      KeyRange whole = KeyRange.prefix(sourceBase);
+      TierRanges tiers = tierRanges(src, view, whole, sourceBase);
       try {
         for (RestoreTier tier : RestoreTier.values()) {
-          pass(src, view, sourceBase, targetBase, selection, restored, tier, left, item -> {
-            writer.add(item);
-            progress.tick(++seen[0], item.value().length);
-          });
+          for (KeyRange range : tiers == null ? List.of(whole) : tiers.ranges(tier, whole)) {
+            pass(src, view, range, sourceBase, targetBase, selection, restored, tier, left, item -> {
+              writer.add(item);
+              progress.tick(++seen[0], item.value().length);
+            });
+          }
           writer.barrier(); // a tier is committed before the next begins
         }
       } finally {
@@ -169,13 +176,6 @@ final class RestoreCommand implements Callable<Integer> {
         }
         return Main.OK;
       }
-      RestoreVerifier verifier = new RestoreVerifier(target, txnOps, txnBytes);
-      pass(src, view, sourceBase, targetBase, selection, restored, null, new EnumMap<>(ShortLivedData.class), item -> {
-        if (!writer.keptTargetValue(item.keyString())) {
-          verifier.add(item);
-        }
-      });
-      verifier.flush();
       String summary = String.format("written %,d, resumed %,d, skipped %,d%s, conflicts %,d, verified %,d",
           writer.written(), writer.resumed(), left.values().stream().mapToLong(Long::longValue).sum(), leftOut(left),
           writer.conflicts().size(), verifier.verified());
@@ -193,15 +193,32 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   /**
-   * One pass over the source: the keys of {@code tier} (every tier when null) that the selection
-   * and the rules for short-lived data keep; those left out by the rules are counted in {@code left}.
+   * Where each tier's keys are in a live source, from one read of its keys without values, so that
+   * each tier's pass reads only those; null for a file source, whose every read scans the file.
    */
-  private void pass(Source src, ReadView view, String sourceBase, String targetBase, Selection selection,
+  private TierRanges tierRanges(Source src, ReadView view, KeyRange whole, String sourceBase) {
+    if (!(src instanceof LiveSource live)) {
+      return null;
+    }
+    TierRanges tiers = new TierRanges();
+    try (EntryReader keys = live.readKeys(view, whole)) {
+      for (MvccEntry e = keys.next(); e != null; e = keys.next()) {
+        tiers.add(e.key(), RestoreTier.of(RegistryKeys.parse(e.keyString(), sourceBase, catalog)));
+      }
+    }
+    return tiers.done();
+  }
+
+  /**
+   * One pass over {@code range} of the source: the keys of {@code tier} that the selection and the
+   * rules for short-lived data keep; those left out by the rules are counted in {@code left}.
+   */
+  private void pass(Source src, ReadView view, KeyRange range, String sourceBase, String targetBase, Selection selection,
       Set<ShortLivedData> restored, RestoreTier tier, Map<ShortLivedData, Long> left, Consumer<RestoreItem> sink) {
     boolean everything = selection.keepsEverything();
-    try (EntryReader entries = src.read(view, KeyRange.prefix(sourceBase), key -> {
+    try (EntryReader entries = src.read(view, range, key -> {
       RegistryKey k = RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), sourceBase, catalog);
-      if (tier != null && RestoreTier.of(k) != tier || !(everything || selection.matches(k))) {
+      if (RestoreTier.of(k) != tier || !(everything || selection.matches(k))) {
         return false;
       }
       ShortLivedData d = ShortLivedData.of(k);
