@@ -27,7 +27,9 @@ import io.regshift.sink.RestoreItem;
 import io.regshift.sink.RestoreJournal;
 import io.regshift.sink.RestoreTier;
 import io.regshift.sink.RestoreVerifier;
+import io.regshift.sink.TierRanges;
 import io.regshift.sink.ShortLivedData;
+import io.regshift.source.LiveSource;
 import io.regshift.source.Source;
 import io.regshift.source.Sources;
 import java.io.PrintWriter;
@@ -186,16 +188,21 @@ final class RestoreCommand implements Callable<Integer> {
       RestoreJournal journal = dryRun && !resuming ? null : RestoreJournal.open(journalPath, identity);
       Map<ShortLivedData, Long> left = new EnumMap<>(ShortLivedData.class);
       Progress progress = Progress.forTerminal(err, dryRun ? "planned" : "restored");
+      RestoreVerifier verifier = dryRun ? null : new RestoreVerifier(target);
       EtcdRestoreWriter writer = new EtcdRestoreWriter(target, journal,
-          new EtcdRestoreWriter.Settings(txnOps, txnBytes, inFlight, dryRun, policy));
+          new EtcdRestoreWriter.Settings(txnOps, txnBytes, inFlight, dryRun, policy), verifier);
       long[] seen = new long[1];
       WrittenForms forms = new WrittenForms();
+      KeyRange whole = KeyRange.prefix(sourceBase);
+      TierRanges tiers = tierRanges(src, view, whole, sourceBase);
       try {
         for (RestoreTier tier : RestoreTier.values()) {
-          pass(src, view, sourceBase, targetBase, selector, restored, tier, left, forms, rewrite, true, item -> {
-            writer.add(item);
-            progress.tick(++seen[0], item.value().length);
-          });
+          for (KeyRange range : tiers == null ? List.of(whole) : tiers.ranges(tier, whole)) {
+            pass(src, view, range, sourceBase, targetBase, selector, restored, tier, left, forms, rewrite, item -> {
+              writer.add(item);
+              progress.tick(++seen[0], item.value().length);
+            });
+          }
           writer.barrier(); // a tier is committed before the next begins
         }
       } finally {
@@ -214,14 +221,6 @@ final class RestoreCommand implements Callable<Integer> {
         }
         return Main.OK;
       }
-      RestoreVerifier verifier = new RestoreVerifier(target, txnOps, txnBytes);
-      pass(src, view, sourceBase, targetBase, selector.with(Exclusions.counting()), restored, null,
-          new EnumMap<>(ShortLivedData.class), null, rewrite, false, item -> {
-        if (!writer.keptTargetValue(item.keyString())) {
-          verifier.add(item);
-        }
-      });
-      verifier.flush();
       String summary = String.format("written %,d, resumed %,d, skipped %,d%s, conflicts %,d, verified %,d%s",
           writer.written(), writer.resumed(), left.values().stream().mapToLong(Long::longValue).sum(), leftOut(left),
           writer.conflicts().size(), verifier.verified(), selector.exclusions().summaryPart()) + rewrite.summary();
@@ -241,15 +240,31 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   /**
-   * One pass over the source: the keys of {@code tier} (every tier when null) that the selection
-   * and the rules for short-lived data keep, through the rewrite rules; those left out by the
-   * rules for short-lived data are counted in {@code left}. {@code record}: this pass's changes go
-   * to the report and the summary (the verifying pass rewrites again, identically, unrecorded).
+   * Where each tier's keys are in a live source, from one read of its keys without values, so that
+   * each tier's pass reads only those; null for a file source, whose every read scans the file.
    */
-  private void pass(Source src, ReadView view, String sourceBase, String targetBase, ObjectSelector selector,
+  private TierRanges tierRanges(Source src, ReadView view, KeyRange whole, String sourceBase) {
+    if (!(src instanceof LiveSource live)) {
+      return null;
+    }
+    TierRanges tiers = new TierRanges();
+    try (EntryReader keys = live.readKeys(view, whole)) {
+      for (MvccEntry e = keys.next(); e != null; e = keys.next()) {
+        tiers.add(e.key(), RestoreTier.of(RegistryKeys.parse(e.keyString(), sourceBase, catalog)));
+      }
+    }
+    return tiers.done();
+  }
+
+  /**
+   * One pass over {@code range} of the source: the keys of {@code tier} that the selection and the
+   * rules for short-lived data keep, through the rewrite rules; those left out by the rules for
+   * short-lived data are counted in {@code left}; changes go to the report and the summary.
+   */
+  private void pass(Source src, ReadView view, KeyRange range, String sourceBase, String targetBase, ObjectSelector selector,
       Set<ShortLivedData> restored, RestoreTier tier, Map<ShortLivedData, Long> left, WrittenForms forms,
-      RewriteRun rewrite, boolean record, Consumer<RestoreItem> sink) {
-    try (SelectedObjects entries = new SelectedObjects(src, view, selector, sourceBase, catalog, ValueCodec.builtin(),
+      RewriteRun rewrite, Consumer<RestoreItem> sink) {
+    try (SelectedObjects entries = new SelectedObjects(src, view, range, selector, sourceBase, catalog, ValueCodec.builtin(),
         tier == null ? null : k -> RestoreTier.of(k) == tier)) {
       Supplier<MvccEntry> next = restorable(entries, selector, sourceBase, restored, left);
       if (!rewrite.active()) {
@@ -260,11 +275,9 @@ final class RestoreCommand implements Callable<Integer> {
       }
       PrintWriter out = spec.commandLine().getOut();
       OrderedParallelMap.run(next, rewrite.rewriter()::rewrite, r -> {
-        if (record) {
-          rewrite.record(r);
-          if (dryRun) {
-            r.changes().forEach(c -> out.println("rewrite " + c.describe(DESCRIBE_WIDTH)));
-          }
+        rewrite.record(r);
+        if (dryRun) {
+          r.changes().forEach(c -> out.println("rewrite " + c.describe(DESCRIBE_WIDTH)));
         }
         if (!r.dropped()) {
           sink.accept(item(r.output(), sourceBase, targetBase, forms));

@@ -92,8 +92,19 @@ public final class EtcdConnection implements AutoCloseable {
    */
   public <T> T call(String what, Supplier<CompletableFuture<T>> request) {
     boolean first = !answered;
+    return await(what, request.get(), first);
+  }
+
+  /**
+   * Waits for a request sent earlier (one sent ahead while the previous answer was being used),
+   * with the same timeouts and failures as {@link #call}.
+   */
+  public <T> T await(String what, CompletableFuture<T> f) {
+    return await(what, f, !answered);
+  }
+
+  private <T> T await(String what, CompletableFuture<T> f, boolean first) {
     long millis = (first ? settings.dialTimeout() : settings.commandTimeout()).toMillis();
-    CompletableFuture<T> f = request.get();
     try {
       T result = f.get(millis, TimeUnit.MILLISECONDS);
       answered = true;

@@ -1,5 +1,6 @@
 package io.regshift.etcd;
 
+import com.google.protobuf.ByteString;
 import io.etcd.jetcd.maintenance.SnapshotResponse;
 import io.grpc.stub.StreamObserver;
 import io.regshift.sink.StagedFile;
@@ -92,17 +93,17 @@ public final class SnapshotDownload {
       @Override
       public void onNext(SnapshotResponse r) {
         try {
-          byte[] blob = r.getBlob().toByteArray();
+          ByteString blob = r.getBlob(); // written and hashed as it is: no copy of the data
           if (received == 0) {
-            total = r.getRemainingBytes() + blob.length;
+            total = r.getRemainingBytes() + blob.size();
             connection.answered();
           }
           hashAllButLast32(blob);
-          ByteBuffer b = ByteBuffer.wrap(blob);
+          ByteBuffer b = blob.asReadOnlyByteBuffer();
           while (b.hasRemaining()) {
             out.write(b);
           }
-          received += blob.length;
+          received += blob.size();
           lastMessage = System.nanoTime();
           progress.bytes(received, total);
         } catch (IOException | RuntimeException e) {
@@ -122,10 +123,17 @@ public final class SnapshotDownload {
     };
   }
 
-  private void hashAllButLast32(byte[] blob) {
-    byte[] joined = new byte[tail.length + blob.length];
+  private void hashAllButLast32(ByteString blob) {
+    int n = blob.size();
+    if (n >= SHA256_SIZE) {
+      sha.update(tail);
+      sha.update(blob.substring(0, n - SHA256_SIZE).asReadOnlyByteBuffer());
+      tail = blob.substring(n - SHA256_SIZE).toByteArray();
+      return;
+    }
+    byte[] joined = new byte[tail.length + n];
     System.arraycopy(tail, 0, joined, 0, tail.length);
-    System.arraycopy(blob, 0, joined, tail.length, blob.length);
+    blob.copyTo(joined, tail.length);
     int keep = Math.min(SHA256_SIZE, joined.length);
     sha.update(joined, 0, joined.length - keep);
     tail = Arrays.copyOfRange(joined, joined.length - keep, joined.length);

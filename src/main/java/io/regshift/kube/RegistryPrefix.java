@@ -9,6 +9,8 @@ public final class RegistryPrefix {
     /** kube-apiserver's default; OpenShift also uses "/kubernetes.io" and "/openshift.io". */
     public static final String DEFAULT = "/registry";
 
+    private static final java.util.regex.Pattern MULTIPLE_SLASHES = java.util.regex.Pattern.compile("/{2,}");
+
     private RegistryPrefix() {
     }
 
@@ -17,7 +19,9 @@ public final class RegistryPrefix {
         if (prefix == null) {
             return DEFAULT;
         }
-        String collapsed = ("/" + prefix.trim()).replaceAll("/{2,}", "/");
+        String slashed = "/" + prefix.trim();
+        // called for every key parsed: compile no pattern when there is nothing to collapse
+        String collapsed = slashed.contains("//") ? MULTIPLE_SLASHES.matcher(slashed).replaceAll("/") : slashed;
         return collapsed.endsWith("/") ? collapsed.substring(0, collapsed.length() - 1) : collapsed;
     }
 

@@ -44,6 +44,15 @@ public final class SelectedObjects implements AutoCloseable {
    */
   public SelectedObjects(Source source, ReadView view, ObjectSelector selector, String prefix,
       ResourceCatalog catalog, ValueCodec codec, Predicate<RegistryKey> scope) {
+    this(source, view, null, selector, prefix, catalog, codec, scope);
+  }
+
+  /**
+   * @param within the part of the key space to read (restore reads a live source's tiers by their
+   *               stretches of keys); null for the prefix (every key with --all-keys)
+   */
+  public SelectedObjects(Source source, ReadView view, KeyRange within, ObjectSelector selector, String prefix,
+      ResourceCatalog catalog, ValueCodec codec, Predicate<RegistryKey> scope) {
     this.prefix = prefix;
     this.catalog = catalog;
     this.codec = codec;
@@ -51,7 +60,7 @@ public final class SelectedObjects implements AutoCloseable {
     Selection selection = selector.selection();
     this.everything = selection.keepsEverything();
     selector.prepare(source, view);
-    KeyRange range = selection.includesKeysOutsidePrefix() ? KeyRange.all()
+    KeyRange range = within != null ? within : selection.includesKeysOutsidePrefix() ? KeyRange.all()
         : KeyRange.prefix(RegistryPrefix.keyBase(prefix));
     // The key stage runs on entries, not in this filter: the filter sees every stored revision of
     // a key (tombstones too), so only entries can be counted as excluded objects.

@@ -42,6 +42,7 @@ public final class EtcdRestoreWriter implements AutoCloseable {
   private final EtcdConnection target;
   private final RestoreJournal journal;
   private final Settings settings;
+  private final RestoreVerifier verifier;
   private final ExecutorService workers;
   private final Semaphore slots;
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
@@ -56,11 +57,16 @@ public final class EtcdRestoreWriter implements AutoCloseable {
   private final List<RestoreConflict> conflicts = Collections.synchronizedList(new ArrayList<>());
   private final Set<String> notOurs = ConcurrentHashMap.newKeySet();
 
-  /** @param journal null in a dry run without an earlier journal */
-  public EtcdRestoreWriter(EtcdConnection target, RestoreJournal journal, Settings settings) {
+  /**
+   * @param journal  null in a dry run without an earlier journal
+   * @param verifier reads each batch back once committed (resumed keys too; not the keys the
+   *                 target keeps with its own value); null in a dry run
+   */
+  public EtcdRestoreWriter(EtcdConnection target, RestoreJournal journal, Settings settings, RestoreVerifier verifier) {
     this.target = target;
     this.journal = journal;
     this.settings = settings;
+    this.verifier = verifier;
     this.workers = Executors.newFixedThreadPool(settings.inFlight(), r -> {
       Thread t = new Thread(r, "regshift-restore");
       t.setDaemon(true);
@@ -102,6 +108,9 @@ public final class EtcdRestoreWriter implements AutoCloseable {
             plan(b);
           } else {
             write(b);
+            if (verifier != null) {
+              verifier.check(b.stream().filter(i -> !notOurs.contains(i.keyString())).toList());
+            }
           }
         }
       } catch (RuntimeException e) {
@@ -123,7 +132,7 @@ public final class EtcdRestoreWriter implements AutoCloseable {
     List<RestoreItem> todo = new ArrayList<>();
     for (RestoreItem item : items) {
       if (journal.done(item)) {
-        resumed.incrementAndGet(); // committed by an earlier run; verified at the end like the rest
+        resumed.incrementAndGet(); // committed by an earlier run; read back with the rest of the batch
       } else {
         todo.add(item);
       }

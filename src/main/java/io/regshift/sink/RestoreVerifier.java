@@ -10,76 +10,66 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads back what a restore wrote and compares the bytes, in batches of gets (one read-only
- * transaction each, so a batch is one consistent view).
+ * Reads back what a restore wrote and compares the bytes: each batch once etcd committed it, in
+ * one read-only transaction (one consistent view), from the writer's own threads, so the check
+ * costs neither a second read of the source nor a pass of its own at the end. Thread-safe.
  */
 public final class RestoreVerifier {
   /** Problems quoted in the error; the count says how many there are in all. */
   private static final int QUOTED = 5;
 
   private final EtcdConnection target;
-  private final int txnOps;
-  private final long txnBytes;
-  private final List<RestoreItem> batch = new ArrayList<>();
-  private long batchBytes;
   private long verified;
   private long problems;
   private final List<String> quoted = new ArrayList<>();
 
-  public RestoreVerifier(EtcdConnection target, int txnOps, long txnBytes) {
+  public RestoreVerifier(EtcdConnection target) {
     this.target = target;
-    this.txnOps = txnOps;
-    this.txnBytes = txnBytes;
   }
 
-  public void add(RestoreItem item) {
-    if (!batch.isEmpty() && (batch.size() >= txnOps || batchBytes + item.value().length > txnBytes)) {
-      flush();
-    }
-    batch.add(item);
-    batchBytes += item.value().length; // responses carry the values: keep them near the request size
-  }
-
-  public void flush() {
-    if (batch.isEmpty()) {
+  /** Reads {@code items} back from the target (a batch the writer sent: within the request limits). */
+  public void check(List<RestoreItem> items) {
+    if (items.isEmpty()) {
       return;
     }
-    List<Op> gets = batch.stream().map(i -> (Op) Op.get(ByteSequence.from(i.targetKey()), GetOption.DEFAULT)).toList();
+    List<Op> gets = items.stream().map(i -> (Op) Op.get(ByteSequence.from(i.targetKey()), GetOption.DEFAULT)).toList();
     List<GetResponse> found = target.call("read back the restored keys", () -> target.client().getKVClient().txn()
         .Then(gets.toArray(Op[]::new)).commit()).getGetResponses();
-    for (int i = 0; i < batch.size(); i++) {
-      RestoreItem item = batch.get(i);
+    long ok = 0;
+    List<String> bad = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      RestoreItem item = items.get(i);
       List<KeyValue> kvs = found.get(i).getKvs();
       if (kvs.isEmpty()) {
-        problem(item.keyString() + " is missing");
+        bad.add(item.keyString() + " is missing");
       } else if (!item.heldBy(kvs.get(0).getValue().getBytes())) {
-        problem(item.keyString() + (item.reEncrypted() ? " does not hold the source's content encrypted as the target config writes it"
+        bad.add(item.keyString() + (item.reEncrypted() ? " does not hold the source's content encrypted as the target config writes it"
             : " holds other bytes than the source"));
       } else {
-        verified++;
+        ok++;
       }
     }
-    batch.clear();
-    batchBytes = 0;
-  }
-
-  private void problem(String what) {
-    problems++;
-    if (quoted.size() < QUOTED) {
-      quoted.add(what);
+    synchronized (this) {
+      verified += ok;
+      problems += bad.size();
+      for (String b : bad) {
+        if (quoted.size() < QUOTED) {
+          quoted.add(b);
+        }
+      }
     }
   }
 
-  public long verified() {
+  public synchronized long verified() {
     return verified;
   }
 
-  public long problems() {
+  public synchronized long problems() {
     return problems;
   }
 
   /** The first few problems, for the message. */
-  public List<String> quoted() {
-    return quoted;
+  public synchronized List<String> quoted() {
+    return List.copyOf(quoted);
   }
 }

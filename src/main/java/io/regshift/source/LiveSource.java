@@ -140,6 +140,21 @@ public final class LiveSource implements Source {
     };
   }
 
+  /** Keys per page when only keys are read: they are small. */
+  private static final int KEYS_PAGE_SIZE = 10_000;
+
+  /**
+   * The keys of {@code range} without their values (etcd sends none), as {@code view} says: a
+   * cheap look at which keys there are before reading parts of the range.
+   */
+  public EntryReader readKeys(ReadView view, KeyRange range) {
+    if (view.mode() == ReadView.Mode.HISTORY || view.deletedOnly()) {
+      throw new SourceException(name() + ": only the keys of one revision can be listed");
+    }
+    long r = view.mode() == ReadView.Mode.AT ? checked(view.revision()) : revision;
+    return new PagedRange(connection, range, r, Math.max(options.pageSize(), KEYS_PAGE_SIZE), key -> true, true);
+  }
+
   private long checked(long r) {
     if (r > revision) {
       throw new SourceException(name() + ": revision " + r + " is newer than the head revision " + revision);

@@ -180,6 +180,43 @@ class RestoreCommandTest {
     }
   }
 
+  @Test
+  void aRestoreStoppedByCtrlCGoesOnWhereItStopped(@TempDir Path data) throws Exception {
+    Path journal = data.resolve("restore.journal");
+    // a real process, as a user runs it, so that SIGINT does to it what Ctrl-C does
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.regshift.cli.Main", "restore", live,
+        "--endpoints", target.endpoint(), "--include-all", "--txn-ops", "1", "--in-flight", "1",
+        "--journal", journal.toString());
+    Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(data.resolve("stderr").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (!Files.exists(journal) || Files.readAllLines(journal).size() < 60) {
+        assertTrue(p.isAlive(), "the restore ended before it was interrupted: " + Files.readString(data.resolve("stderr")));
+        assertTrue(System.nanoTime() < deadline, "the restore wrote no journal in a minute");
+        Thread.sleep(5);
+      }
+      assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+      assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "SIGINT did not stop the restore");
+    } finally {
+      p.destroyForcibly();
+    }
+    assertNotEquals(0, p.exitValue(), "an interrupted restore must not say it succeeded");
+    assertTrue(Files.exists(journal), "the journal stays for the next run");
+    long before = registry(target.endpoint()).size();
+    assertTrue(before > 0 && before < demo.size(), before + " keys after Ctrl-C");
+
+    CliRun resumed = restore(live, target.endpoint(), "--include-all", "--journal", journal.toString());
+    assertEquals(0, resumed.code(), resumed.show());
+    Map<String, Stored> restored = registry(target.endpoint());
+    assertEquals(values(demo), values(restored));
+    restored.forEach((k, s) -> assertEquals(1, s.version(), k + " written twice"));
+    assertTrue(resumed.err().contains("verified " + demo.size()), resumed.show());
+    assertTrue(resumed.err().contains("resumed "), resumed.show());
+    assertFalse(Files.exists(journal));
+  }
+
   /** A live SOURCE's journal would go to the working directory: each test keeps its own. */
   private CliRun restore(String from, String to, String... more) {
     List<String> args = new java.util.ArrayList<>(List.of("restore", from, "--endpoints", to));
