@@ -179,6 +179,9 @@ class ServiceRangesCommandTest {
     }
     CliRun narrowed = CliRun.of("export", DEMO.toString(), "-n", "shop", "--service-cidr", "10.100.0.0/16");
     assertEquals(2, narrowed.code(), narrowed.show());
-    assertTrue(narrowed.err().contains("leave out -n and --kind"), narrowed.show());
+    assertTrue(narrowed.err().contains("allocate over every Service of the cluster; leave out -n, --kind, -l"), narrowed.show());
+    CliRun labelled = CliRun.of("export", DEMO.toString(), "-l", "app=shop", "--service-cidr", "10.100.0.0/16");
+    assertEquals(2, labelled.code(), labelled.show());
+    assertTrue(labelled.err().contains("allocate over every Service of the cluster"), labelled.show());
   }
 }
