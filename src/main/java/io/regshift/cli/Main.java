@@ -89,7 +89,20 @@ public final class Main implements Runnable {
       ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
       return USAGE;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (InternalError e) {
+      // a snapshot file that shrinks under its memory mapping faults away from the read
+      String fault = io.regshift.bolt.BoltFile.mappedReadFault(e);
+      if (fault == null) {
+        throw e;
+      }
+      if (Arrays.asList(args).contains("--debug")) {
+        e.printStackTrace(err);
+      }
+      err.println("regshift: " + fault);
+      return USAGE;
+    }
   }
 
   /** One line on stderr, no stack trace unless --debug; exit 2. */
