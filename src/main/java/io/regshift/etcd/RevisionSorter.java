@@ -41,7 +41,7 @@ public final class RevisionSorter implements AutoCloseable {
   private long held;
   /** References per run sorted in the background. */
   static final int RUN = 1 << 14;
-  /** Sorted, reduced runs, longest first (a binary counter of merges); background thread only. */
+  /** Sorted runs, longest first (a binary counter of merges); background thread only. */
   private final List<List<RevisionRef>> runs = new ArrayList<>();
   private ExecutorService background;
   private Future<?> lastTask;
@@ -92,12 +92,15 @@ public final class RevisionSorter implements AutoCloseable {
     return merge(iterators);
   }
 
-  /** Sorts a run and merges it into the runs of equal length (background thread). */
+  /**
+   * Sorts a run and merges it into the runs of equal length (background thread). The reduce is
+   * left to {@link #gather()}: once over everything beats once per merge level.
+   */
   private void addRun(List<RevisionRef> run) {
     run.sort(RevisionRef.ORDER);
-    List<RevisionRef> merged = reduce.apply(run);
+    List<RevisionRef> merged = run;
     while (!runs.isEmpty() && runs.get(runs.size() - 1).size() <= merged.size() * 2) {
-      merged = reduce.apply(mergeTwo(runs.remove(runs.size() - 1), merged));
+      merged = mergeTwo(runs.remove(runs.size() - 1), merged);
     }
     runs.add(merged);
   }
@@ -106,11 +109,11 @@ public final class RevisionSorter implements AutoCloseable {
   private List<RevisionRef> gather() {
     awaitBackground();
     chunk.sort(RevisionRef.ORDER);
-    List<RevisionRef> all = reduce.apply(chunk);
+    List<RevisionRef> all = chunk;
     while (!runs.isEmpty()) {
-      all = reduce.apply(mergeTwo(runs.remove(runs.size() - 1), all));
+      all = mergeTwo(runs.remove(runs.size() - 1), all);
     }
-    return new ArrayList<>(all);
+    return new ArrayList<>(reduce.apply(all));
   }
 
   private void awaitBackground() {
