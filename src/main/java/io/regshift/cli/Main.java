@@ -115,6 +115,13 @@ public final class Main implements Runnable {
         ex.printStackTrace(cl.getErr());
       }
       String msg = ex.getMessage();
+      // a mapped file that shrank, seen by a worker thread: say which file and what happened
+      for (Throwable t = ex; t != null; t = t.getCause()) {
+        if (t instanceof InternalError ie && io.regshift.bolt.BoltFile.mappedReadFault(ie) != null) {
+          msg = io.regshift.bolt.BoltFile.mappedReadFault(ie);
+          break;
+        }
+      }
       cl.getErr().println("regshift: " + (msg == null || msg.isBlank() ? ex.toString() : msg));
       return ex instanceof UsageException u ? u.exitCode() : USAGE;
     }
