@@ -35,8 +35,9 @@ final class PositionalFile implements AutoCloseable {
     private final long size;
     /** Read-only mappings covering [i * MAP_CHUNK, ...) of the file; null when the file cannot be mapped. */
     private final MappedByteBuffer[] maps;
-    /** Mapped files open in this process, to name in a fault that surfaces away from its read. */
-    private static final java.util.Set<Path> OPEN_MAPPED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Mapped files open in this process (how many times each), to name in a fault that surfaces away from its read. */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Integer> OPEN_MAPPED =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile FileChannel channel;
     private volatile boolean closed;
 
@@ -46,7 +47,7 @@ final class PositionalFile implements AutoCloseable {
         this.size = size;
         this.maps = map ? map(channel, size) : null;
         if (maps != null) {
-            OPEN_MAPPED.add(path);
+            OPEN_MAPPED.merge(path, 1, Integer::sum);
         }
     }
 
@@ -56,7 +57,7 @@ final class PositionalFile implements AutoCloseable {
      * where it surfaces; empty when none is.
      */
     static java.util.List<Path> openMapped() {
-        return java.util.List.copyOf(OPEN_MAPPED);
+        return java.util.List.copyOf(OPEN_MAPPED.keySet());
     }
 
     /** Maps the whole file read-only, or returns null (e.g. a file system without mmap): reads then use the channel. */
@@ -193,10 +194,10 @@ final class PositionalFile implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        closed = true;
-        if (maps != null) {
-            OPEN_MAPPED.remove(path);
+        if (maps != null && !closed) {
+            OPEN_MAPPED.computeIfPresent(path, (p, n) -> n > 1 ? n - 1 : null);
         }
+        closed = true;
         closeQuietly(channel);
     }
 

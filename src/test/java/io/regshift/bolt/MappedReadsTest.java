@@ -128,4 +128,20 @@ class MappedReadsTest {
         assertTrue(error != null && error.contains(db.toString()), error);
         assertTrue(error.contains("shrank"), error);
     }
+
+    @Test
+    void aFaultNamesAFileWhileAnyOfItsOpeningsIsOpen(@TempDir Path dir) throws IOException {
+        Path db = dir.resolve("twice.db");
+        Files.copy(Path.of("test-data/demo-cluster.db"), db);
+        InternalError fault = new InternalError("a fault occurred in an unsafe memory access operation");
+        BoltFile first = BoltFile.open(db);
+        try (BoltFile second = BoltFile.open(db)) {
+            first.close();
+            first.close(); // closing twice does not forget the other opening
+            String named = BoltFile.mappedReadFault(fault);
+            assertTrue(named != null && named.contains(db.toString()), named);
+        }
+        String after = BoltFile.mappedReadFault(fault);
+        assertTrue(after == null || !after.contains(db.toString()), after);
+    }
 }
