@@ -147,7 +147,7 @@ public final class BoltChecker {
         }
         Node node;
         try {
-            node = nodes.read(page, null);
+            node = nodes.readStructure(page);
         } catch (BoltException e) {
             problems.add(e.problem() + " (stack: " + stack(parent, page, bucketRoot) + ")");
             return;

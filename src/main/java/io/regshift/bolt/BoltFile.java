@@ -30,6 +30,11 @@ public final class BoltFile implements AutoCloseable {
      * the data the chosen meta describes.
      */
     public static BoltFile open(Path path) {
+        return open(path, true);
+    }
+
+    /** @param map false to read through the FileChannel only, never from a memory mapping (tests compare both) */
+    static BoltFile open(Path path, boolean map) {
         if (Files.isDirectory(path)) {
             throw BoltException.noPage(path, "is a directory, not a bbolt file");
         }
@@ -37,7 +42,7 @@ public final class BoltFile implements AutoCloseable {
             // opening a named pipe would wait for a writer forever
             throw BoltException.noPage(path, "not a regular file");
         }
-        PositionalFile file = PositionalFile.open(path);
+        PositionalFile file = PositionalFile.open(path, map);
         try {
             MetaPages metas = MetaPages.read(file);
             Trailer trailer = Trailer.of(file);
@@ -106,6 +111,22 @@ public final class BoltFile implements AutoCloseable {
         byte[] bytes = new byte[length];
         file.readFully(-1, offset, bytes, 0, length);
         return bytes;
+    }
+
+    /**
+     * The one-line error for an InternalError a memory-mapped read raised (the file shrank while
+     * open), naming the mapped files open; null when it is not that (no mapped file is open).
+     */
+    public static String mappedReadFault(InternalError e) {
+        List<Path> open = PositionalFile.openMapped();
+        if (open.isEmpty()) {
+            return null;
+        }
+        StringBuilder names = new StringBuilder();
+        for (Path p : open) {
+            names.append(names.length() == 0 ? "" : ", ").append(p);
+        }
+        return names + ": the file shrank or changed while being read (" + e.getMessage() + ")";
     }
 
     NodeReader nodes() {

@@ -50,14 +50,31 @@ final class NodeReader {
      * array, since they are cached and shared.
      */
     Node read(long page, byte[] scratch) {
+        return read(page, scratch, false);
+    }
+
+    /**
+     * The node at {@code page} for a walk that looks at keys, not values (the page check): on a
+     * mapped file a leaf is held as its header and elements, and its keys are read on demand, so
+     * checking a snapshot does not copy its gigabyte of values.
+     */
+    Node readStructure(long page) {
+        return read(page, null, file.mapped());
+    }
+
+    private Node read(long page, byte[] scratch, boolean structureOnly) {
         Node cached = branches.get(page);
         if (cached != null) {
             return cached;
         }
         checkInData(page);
         long start = page * pageSize;
-        byte[] first = scratch != null && scratch.length >= pageSize ? scratch : new byte[pageSize];
-        file.readFully(page, start, first, 0, pageSize);
+        // mapped, a read costs no system call: read the header, then exactly the bytes needed;
+        // through the channel, one read of the first page saves a call for single-page nodes
+        boolean mapped = file.mapped();
+        byte[] first = mapped ? new byte[PageType.HEADER_SIZE]
+                : scratch != null && scratch.length >= pageSize ? scratch : new byte[pageSize];
+        file.readFully(page, start, first, 0, mapped ? PageType.HEADER_SIZE : pageSize);
         PageHeader header = PageHeader.parse(first);
         if (header.id() != page) {
             throw new BoltException(path(), page, "page id field says " + Long.toUnsignedString(header.id()));
@@ -77,11 +94,17 @@ final class NodeReader {
             throw new BoltException(path(), page, header.count() + " " + header.typeName()
                     + " elements do not fit in " + size + " bytes");
         }
-        boolean whole = size <= Node.WHOLE_NODE_LIMIT;
+        boolean whole = size <= Node.WHOLE_NODE_LIMIT && !(structureOnly && leaf);
         int needed = (int) (whole ? size : elementsEnd);
-        byte[] bytes = buffer(first, first == scratch && !leaf, needed);
-        if (needed > pageSize) {
-            file.readFully(page, start + pageSize, bytes, pageSize, needed - pageSize);
+        byte[] bytes;
+        if (mapped) {
+            bytes = leaf && scratch != null && scratch.length >= needed ? scratch : new byte[needed];
+            file.readFully(page, start, bytes, 0, needed);
+        } else {
+            bytes = buffer(first, first == scratch && !leaf, needed);
+            if (needed > pageSize) {
+                file.readFully(page, start + pageSize, bytes, pageSize, needed - pageSize);
+            }
         }
         Node node = new Node(file, page, false, leaf, header.count(), start, size, bytes, whole);
         if (!leaf && whole) {

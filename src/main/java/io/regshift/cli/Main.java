@@ -89,7 +89,20 @@ public final class Main implements Runnable {
       ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
       return USAGE;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (InternalError e) {
+      // a snapshot file that shrinks under its memory mapping faults away from the read
+      String fault = io.regshift.bolt.BoltFile.mappedReadFault(e);
+      if (fault == null) {
+        throw e;
+      }
+      if (Arrays.asList(args).contains("--debug")) {
+        e.printStackTrace(err);
+      }
+      err.println("regshift: " + fault);
+      return USAGE;
+    }
   }
 
   /** One line on stderr, no stack trace unless --debug; exit 2. */
@@ -102,6 +115,13 @@ public final class Main implements Runnable {
         ex.printStackTrace(cl.getErr());
       }
       String msg = ex.getMessage();
+      // a mapped file that shrank, seen by a worker thread: say which file and what happened
+      for (Throwable t = ex; t != null; t = t.getCause()) {
+        if (t instanceof InternalError ie && io.regshift.bolt.BoltFile.mappedReadFault(ie) != null) {
+          msg = io.regshift.bolt.BoltFile.mappedReadFault(ie);
+          break;
+        }
+      }
       cl.getErr().println("regshift: " + (msg == null || msg.isBlank() ? ex.toString() : msg));
       return ex instanceof UsageException u ? u.exitCode() : USAGE;
     }

@@ -56,8 +56,6 @@ public final class RegistryStats {
   private final List<String> rowNames = new ArrayList<>();
   private final List<String> rowGroups = new ArrayList<>();
   private final Map<String, Integer> rowIndex = new HashMap<>();
-  // resource row by the key segment(s) that decide it, so that most keys need no full parse
-  private final Map<String, Integer> bySegments = new HashMap<>();
   private final byte[] base;
   private final List<String> encodingLabels = new ArrayList<>();
   // the encryption prefix of each label, null for plaintext forms
@@ -240,14 +238,50 @@ public final class RegistryStats {
   /**
    * The row of a key's resource. Which resource a key names is decided by its first segment
    * after the prefix, or its first two (services/specs, ranges/serviceips, custom resources'
-   * group/plural): those are looked up in a small cache, and only a new one is parsed in full.
+   * group/plural): those are looked up as bytes in two small caches, and only a new one is
+   * parsed in full.
    */
   private int rowOf(byte[] key) {
-    String segments = decidingSegments(key);
-    Integer cached = segments == null ? null : bySegments.get(segments);
-    if (cached != null) {
-      return cached;
+    if (key.length <= base.length || !Arrays.equals(key, 0, base.length, base, 0, base.length)) {
+      return parsedRow(key);
     }
+    int first = indexOf(key, base.length);
+    if (first < 0) {
+      return parsedRow(key);
+    }
+    int byFirst = byFirstSegment.get(key, base.length, first);
+    if (byFirst == ByteSliceMap.ABSENT) {
+      String one = new String(key, base.length, first - base.length, StandardCharsets.UTF_8);
+      if (catalog.byKeyPath(one).isPresent() && !hasTwoSegmentPath(one)) {
+        int id = parsedRow(key);
+        byFirstSegment.put(key, base.length, first, id);
+        return id;
+      }
+      byFirstSegment.put(key, base.length, first, TWO_SEGMENTS);
+    } else if (byFirst != TWO_SEGMENTS) {
+      return byFirst;
+    }
+    int second = indexOf(key, first + 1);
+    if (second < 0) {
+      return parsedRow(key);
+    }
+    int byTwo = byTwoSegments.get(key, base.length, second);
+    if (byTwo != ByteSliceMap.ABSENT) {
+      return byTwo;
+    }
+    int id = parsedRow(key);
+    byTwoSegments.put(key, base.length, second, id);
+    return id;
+  }
+
+  /** A first segment that does not decide the resource alone. */
+  private static final int TWO_SEGMENTS = -1;
+  // deciding segments -> row; bounded, since a damaged keyspace may hold any number of them
+  private final ByteSliceMap byFirstSegment = new ByteSliceMap(1 << 15);
+  private final ByteSliceMap byTwoSegments = new ByteSliceMap(1 << 15);
+
+  /** The row of a key parsed in full (made when new). */
+  private int parsedRow(byte[] key) {
     RegistryKey k = RegistryKeys.parse(new String(key, StandardCharsets.UTF_8), prefix, catalog);
     String res = k.inRegistry() ? k.groupResource() : OUTSIDE;
     Integer id = rowIndex.get(res);
@@ -258,34 +292,12 @@ public final class RegistryStats {
       rowGroups.add(k.inRegistry() ? k.group() : null);
       rowIndex.put(res, id);
     }
-    if (segments != null && rows.size() < 1 << 15) {
-      bySegments.put(segments, id);
-    }
     return id;
   }
 
-  /** The segment(s) after the prefix that decide the resource, or null outside the prefix. */
-  private String decidingSegments(byte[] key) {
-    if (key.length <= base.length || !Arrays.equals(key, 0, base.length, base, 0, base.length)) {
-      return null;
-    }
-    int first = indexOf(key, base.length);
-    if (first < 0) {
-      return null;
-    }
-    String one = new String(key, base.length, first - base.length, StandardCharsets.UTF_8);
-    if (catalog.byKeyPath(one).isPresent() && !hasTwoSegmentPath(one)) {
-      return one;
-    }
-    int second = indexOf(key, first + 1);
-    return second < 0 ? null : new String(key, base.length, second - base.length, StandardCharsets.UTF_8);
-  }
-
   private boolean hasTwoSegmentPath(String first) {
-    return twoSegmentFirsts.computeIfAbsent(first, f -> catalog.all().stream().anyMatch(i -> i.keyPath().startsWith(f + "/")));
+    return catalog.all().stream().anyMatch(i -> i.keyPath().startsWith(first + "/"));
   }
-
-  private final Map<String, Boolean> twoSegmentFirsts = new HashMap<>();
 
   private static int indexOf(byte[] key, int from) {
     for (int i = from; i < key.length; i++) {
@@ -297,14 +309,33 @@ public final class RegistryStats {
   }
 
   private int encoding(byte[] kv, int off, int len) {
-    byte[] head = Arrays.copyOfRange(kv, Math.max(off, 0), Math.max(off, 0) + Math.min(Math.max(len, 0), 256));
-    Encoding e = Encoding.sniff(head);
-    String label = e.label();
-    EncryptedValue prefix = null;
-    if (e == Encoding.ENCRYPTED) {
-      prefix = EncryptedValue.parse(head).orElse(null);
-      label = prefix == null || prefix.isMalformed() ? "encrypted" : "encrypted:" + prefix.label();
+    off = Math.max(off, 0);
+    len = Math.min(Math.max(len, 0), 256);
+    Encoding e = Encoding.sniff(kv, off, len);
+    if (e != Encoding.ENCRYPTED) {
+      // the plaintext forms have one label each: no text made per value
+      int known = plainIndex[e.ordinal()];
+      if (known >= 0) {
+        return known;
+      }
+      int i = indexOf(e.label(), null);
+      plainIndex[e.ordinal()] = i;
+      return i;
     }
+    EncryptedValue prefix = EncryptedValue.parse(Arrays.copyOfRange(kv, off, off + len)).orElse(null);
+    return indexOf(prefix == null || prefix.isMalformed() ? "encrypted" : "encrypted:" + prefix.label(), prefix);
+  }
+
+  private final int[] plainIndex = newPlainIndex();
+
+  private static int[] newPlainIndex() {
+    int[] a = new int[Encoding.values().length];
+    Arrays.fill(a, -1);
+    return a;
+  }
+
+  /** The index of an encoding label, made when new (the last slot once full). */
+  private int indexOf(String label, EncryptedValue prefix) {
     Integer i = encodingIndex.get(label);
     if (i == null) {
       i = encodingLabels.size();
