@@ -355,17 +355,65 @@ class RewriteRulesTest {
   }
 
   @Test
-  void anEncryptedValueARuleWouldChangeIsRefusedInTheFirstPass() {
+  void anEncryptedValueARuleWouldChangeThatCannotBeDecryptedIsRefusedInTheFirstPass() {
     List<MvccEntry> in = read(Path.of("test-data/encrypted/cluster.db"));
     RewriteException e = assertThrows(RewriteException.class, () -> run(in, new NewUidsRule(false)));
     assertTrue(e.getMessage().matches("\\d+ objects cannot be rewritten, nothing written: /registry/(configmaps|secrets)/.*"
-        + "--new-uids would rewrite it, but it is stored encrypted \\(encrypted:(aesgcm|secretbox):v1:[a-z0-9]+\\) and"
-        + " writing re-encrypted values is not supported yet.*"), e.getMessage());
+        + "--new-uids would rewrite it, but encrypted with (aesgcm|secretbox) key \"[a-z0-9]+\"; decrypting it needs the"
+        + " encryption config \\(--encryption-config\\).*"), e.getMessage());
     // a rule that leaves Secrets and ConfigMaps alone copies their ciphertext as it is
     for (Rewriter.Result r : run(in, new MapRegistryRule(Map.of("registry.example.com", "mirror.example.com")))) {
       if (r.source().keyString().startsWith("/registry/secrets/")) {
         assertSame(r.source(), r.output());
       }
+    }
+  }
+
+  /**
+   * With the source's config the rules work on the plaintext (decrypted with the key each value is
+   * stored under); a changed value comes out as plaintext for the sink to encrypt again, an
+   * unchanged one keeps its ciphertext.
+   */
+  @Test
+  void encryptedValuesAreDecryptedRewrittenAndHandedOnAsPlaintext() throws Exception {
+    List<MvccEntry> in = read(Path.of("test-data/encrypted/cluster.db"));
+    io.regshift.crypto.EncryptionConfig config = io.regshift.crypto.EncryptionConfig.read(
+        Path.of("test-data/encrypted/encryption-config.yaml"));
+    try (io.regshift.crypto.ValueDecryptor d = new io.regshift.crypto.ValueDecryptor(config, Map.of(), Map.of(),
+        key -> io.regshift.crypto.GroupResource.parse(java.util.Objects.toString(
+            io.regshift.kube.RegistryKeys.parse(key, "/registry", CATALOG).groupResource(), "")))) {
+      ValueCodec codec = ValueCodec.builtin().withDecryptor(d);
+      Rewriter rw = new Rewriter(List.of(new MapNamespaceRule(Map.of("shop", "store")), new ResourceVersionRule()), codec,
+          "/registry", CATALOG, true);
+      Iterator<MvccEntry> it = in.iterator();
+      rw.survey(() -> it.hasNext() ? it.next() : null);
+      int moved = 0;
+      for (MvccEntry e : in) {
+        Rewriter.Result r = rw.rewrite(e);
+        boolean encrypted = e.keyString().startsWith("/registry/secrets/shop/") || e.keyString().startsWith("/registry/configmaps/");
+        if (!e.keyString().contains("/shop/")) {
+          if (encrypted) {
+            assertSame(e, r.output(), "an encrypted value no rule changed keeps its bytes: " + e.keyString());
+          }
+          continue;
+        }
+        String stored = new String(e.value(), StandardCharsets.ISO_8859_1);
+        assertEquals(stored.startsWith("k8s:enc:"), r.encryptedSource(), e.keyString());
+        assertTrue(r.output().keyString().contains("/store/"), r.output().keyString());
+        StoredValue before = codec.decode(e.keyString(), e.value(), false);
+        StoredValue after = ValueCodec.builtin().decode(r.output().value());
+        assertTrue(after.ok(), r.output().keyString() + ": the output is plaintext: " + after.error());
+        assertEquals("store", ((Map<?, ?>) after.object().get("metadata")).get("namespace"));
+        if ("kubernetes.io/service-account-token".equals(before.object().get("type"))) {
+          // the rule saw the plaintext: the token's namespace follows, the token is made again
+          assertEquals("c3RvcmU=", ((Map<?, ?>) after.object().get("data")).get("namespace"), e.keyString());
+          assertFalse(((Map<?, ?>) after.object().get("data")).containsKey("token"), e.keyString());
+        } else {
+          assertEquals(before.object().get("data"), after.object().get("data"), e.keyString());
+        }
+        moved += r.encryptedSource() ? 1 : 0;
+      }
+      assertEquals(6, moved, "encrypted values moved"); // 3 Secrets (aesgcm key1, key2), 3 ConfigMaps (secretbox)
     }
   }
 
