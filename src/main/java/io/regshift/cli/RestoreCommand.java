@@ -372,13 +372,7 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   private void printForms(WrittenForms forms, PrintWriter err) {
-    if (forms.anyEncrypted() || targetEncryption.configured()) {
-      err.println("regshift: at rest" + (dryRun ? " (would be)" : "") + ": " + forms.summary());
-    }
-    String warning = forms.sourceKeysWarning();
-    if (warning != null) {
-      err.println("regshift: warning: " + warning);
-    }
+    TargetEncryptionOptions.printForms(forms, targetEncryption.configured(), dryRun, err);
   }
 
   private void printPlan(EtcdRestoreWriter writer, Map<ShortLivedData, Long> left, ConflictPolicy policy, long held,
