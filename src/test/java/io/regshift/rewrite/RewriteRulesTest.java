@@ -417,6 +417,53 @@ class RewriteRulesTest {
     }
   }
 
+  /**
+   * A reference inside an encrypted value (a ClusterRoleBinding's subject, in a cluster that
+   * encrypts ClusterRoleBindings) is found in the plaintext and moved; without the config the
+   * rules can go by the key only, and the ciphertext stays as it is.
+   */
+  @Test
+  void aReferenceInsideAnEncryptedValueIsFoundInItsPlaintext() throws Exception {
+    Path yaml = Files.writeString(tmp.resolve("crb.yaml"), """
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+          - resources: [clusterrolebindings.rbac.authorization.k8s.io]
+            providers:
+              - aesgcm: {keys: [{name: k, secret: %s}]}
+        """.formatted(java.util.Base64.getEncoder().encodeToString(new byte[32])));
+    io.regshift.crypto.EncryptionConfig config = io.regshift.crypto.EncryptionConfig.read(yaml);
+    java.util.function.Function<String, io.regshift.crypto.GroupResource> resourceOf = key -> io.regshift.crypto.GroupResource
+        .parse(java.util.Objects.toString(io.regshift.kube.RegistryKeys.parse(key, "/registry", CATALOG).groupResource(), ""));
+    String key = "/registry/clusterrolebindings/blog-crontab-editor";
+    MvccEntry plain = demo().stream().filter(e -> e.keyString().equals(key)).findFirst().orElseThrow();
+    byte[] sealed;
+    try (io.regshift.crypto.ValueEncryptor enc = new io.regshift.crypto.ValueEncryptor(config, Map.of(), resourceOf)) {
+      sealed = enc.encrypt(key, plain.value());
+    }
+    MvccEntry encrypted = new MvccEntry(plain.key(), sealed, plain.createRevision(), plain.modRevision(), plain.version(),
+        plain.lease(), false, 0);
+    List<MvccEntry> in = demo().stream().map(e -> e.keyString().equals(key) ? encrypted : e).toList();
+    try (io.regshift.crypto.ValueDecryptor d = new io.regshift.crypto.ValueDecryptor(config, Map.of(), Map.of(), resourceOf)) {
+      ValueCodec codec = ValueCodec.builtin().withDecryptor(d);
+      for (boolean withConfig : new boolean[] {true, false}) {
+        Rewriter rw = new Rewriter(List.of(new MapNamespaceRule(Map.of("blog", "journal"))), withConfig ? codec : ValueCodec.builtin(),
+            "/registry", CATALOG, true);
+        Iterator<MvccEntry> it = in.iterator();
+        rw.survey(() -> it.hasNext() ? it.next() : null);
+        Rewriter.Result r = rw.rewrite(encrypted);
+        if (!withConfig) {
+          assertSame(encrypted, r.output(), "without the config the ciphertext stays");
+          continue;
+        }
+        assertTrue(r.encryptedSource(), "a changed encrypted value is handed on as plaintext");
+        assertEquals(List.of("subjects[0].namespace"), r.changes().stream().map(Change::path).toList());
+        Map<?, ?> subject = (Map<?, ?>) TreeWalk.list(ValueCodec.builtin().decode(r.output().value()).object(), "subjects").get(0);
+        assertEquals("journal", subject.get("namespace"));
+      }
+    }
+  }
+
   @Test
   void theReportHasOneJsonLinePerChangeAndAppearsOnlyWhenComplete() throws Exception {
     Path file = tmp.resolve("report.jsonl");
