@@ -80,7 +80,9 @@ public final class Rewriter {
      * values must encrypt it again before writing it.
      */
     public boolean encryptedSource() {
-      return changed() && output != null && Encoding.sniff(source.value()) == Encoding.ENCRYPTED;
+      // export's output keeps the source's bytes (the object is in decoded): nothing to encrypt there
+      return changed() && output != null && output.value() != source.value()
+          && Encoding.sniff(source.value()) == Encoding.ENCRYPTED;
     }
   }
 
