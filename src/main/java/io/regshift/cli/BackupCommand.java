@@ -2,6 +2,8 @@ package io.regshift.cli;
 
 import io.regshift.archive.ArchiveManifest;
 import io.regshift.archive.ArchiveWriter;
+import io.regshift.crypto.EncryptionException;
+import io.regshift.crypto.TargetEncryption;
 import io.regshift.etcd.EntryReader;
 import io.regshift.etcd.EtcdRequestException;
 import io.regshift.etcd.KeyRange;
@@ -47,7 +49,8 @@ import picocli.CommandLine.Parameters;
     "  FILE.db       etcd's own snapshot through its Maintenance API, with the SHA-256 trailer",
     "                `etcdctl snapshot save` writes, checked before the file gets its name (live etcd only);",
     "                with -n, --kind, --all-keys, --revision or the options of `rewrite`, regshift writes the",
-    "                snapshot itself from any SOURCE (as `rewrite SOURCE -f FILE.db`);",
+    "                snapshot itself from any SOURCE (as `rewrite SOURCE -f FILE.db`), which also takes",
+    "                --target-encryption-config;",
     "  FILE.tar.gz   a portable archive (also .tgz): manifest.json, then one entry per key with its stored",
     "                bytes, revisions, version, lease and SHA-256 (docs/archive-format.md); -n/--kind apply.",
     "Without SOURCE, --endpoints (or ETCDCTL_ENDPOINTS) names the live etcd.",
@@ -71,6 +74,8 @@ final class BackupCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
   @Mixin SnapshotOutputOptions output;
   @Mixin RewriteOptions rewriteOptions;
+  @Mixin EncryptionOptions encryption;
+  @Mixin TargetEncryptionOptions targetEncryption;
 
   @Option(names = "--retry-on-compaction",
       description = "When etcd compacts the revision being read (a long backup), start again at the new revision"
@@ -92,12 +97,17 @@ final class BackupCommand implements Callable<Integer> {
     if (!db && output.given()) {
       throw new UsageException("--keep-history, --latest-only, --bump-revision and --mark-compacted apply to a .db backup");
     }
-    boolean written = db && (selectionOptions.given() || sourceOptions.revision != 0 || output.given() || rewriteOptions.given());
+    if (!db && targetEncryption.configured()) {
+      throw new UsageException("--target-encryption-config: an archive keeps every value in the form it was read"
+          + " (restore --target-encryption-config encrypts them for the target); it applies to a .db backup");
+    }
+    boolean written = db && (selectionOptions.given() || sourceOptions.revision != 0 || output.given() || rewriteOptions.given()
+        || targetEncryption.configured());
     try (Source src = source == null ? connection.openEndpoints(sourceOptions.prefix())
         : connection.open(source, sourceOptions.prefix())) {
       if (written) {
-        return SnapshotWrite.run(src, sourceOptions.view(), selectionOptions, rewriteOptions, sourceOptions.prefix(),
-            output.options(), file, spec.commandLine().getErr());
+        return SnapshotWrite.run(src, sourceOptions.view(), selectionOptions, rewriteOptions, encryption, targetEncryption,
+            sourceOptions.prefix(), output.options(), file, spec.commandLine().getErr());
       }
       if (db) {
         if (!(src instanceof LiveSource live)) {
@@ -170,13 +180,49 @@ final class BackupCommand implements Callable<Integer> {
       progress.expect(live.count(selection.includesKeysOutsidePrefix() ? KeyRange.all()
           : KeyRange.prefix(RegistryPrefix.keyBase(prefix))));
     }
+    encryption.config(); // a bad configuration is reported before anything is written
+    // the selection and the rules read encrypted values with the source's config; the archive keeps the bytes as read
+    String base = RegistryPrefix.keyBase(prefix);
+    try (EncryptionOptions.Decoding decoding = encryption.open(prefix, catalog);
+         TargetEncryption asRead = targetEncryption.open(encryption, base, base, catalog)) {
+      codec = decoding.codec();
+      atRest = asRead;
+      return archiveEntries(src, selection, view, catalog, err, now, prefix, revision, progress);
+    }
+  }
+
+  /** Decrypts what the selection and the rules read (the source's --encryption-config, when given). */
+  private ValueCodec codec = ValueCodec.builtin();
+  /** Encrypts a value the rules changed again, in the form it was read (an archive has no target config). */
+  private TargetEncryption atRest = TargetEncryption.copying();
+
+  /**
+   * A rewritten entry as the archive stores it: a value stored encrypted that the rules changed is
+   * encrypted again for its new key with the provider and key it was read with.
+   */
+  private MvccEntry stored(Rewriter.Result r) {
+    MvccEntry out = r.output();
+    if (!r.changed()) {
+      return out;
+    }
+    try {
+      byte[] value = atRest.write(r.source().keyString(), r.source().value(), out.keyString(), out.value()).value();
+      return value == out.value() ? out : new MvccEntry(out.key(), value, out.createRevision(), out.modRevision(),
+          out.version(), out.lease(), out.deleted(), out.deleteRevision());
+    } catch (EncryptionException e) {
+      throw new UsageException(r.source().keyString() + ": " + e.getMessage() + "; the archive was not written", Main.SOME_FAILED);
+    }
+  }
+
+  private int archiveEntries(Source src, Selection selection, ReadView view, ResourceCatalog catalog, PrintWriter err,
+      Instant now, String prefix, long revision, Progress progress) {
     ArchiveManifest manifest;
     boolean emptyRange;
     Exclusions exclusions;
-    ObjectSelector selector = selectionOptions.selector(selection, catalog, prefix, ValueCodec.builtin(), err);
-    try (RewriteRun rewrite = rewriteOptions.start(ValueCodec.builtin(), prefix, catalog, true);
+    ObjectSelector selector = selectionOptions.selector(selection, catalog, prefix, codec, err);
+    try (RewriteRun rewrite = rewriteOptions.start(codec, prefix, catalog, true);
          ArchiveWriter writer = ArchiveWriter.create(file, key -> resourceOf(key, prefix, catalog), now);
-         SelectedObjects objects = new SelectedObjects(src, view, selector, prefix, catalog, ValueCodec.builtin(), null)) {
+         SelectedObjects objects = new SelectedObjects(src, view, selector, prefix, catalog, codec, null)) {
       if (!rewrite.active()) {
         for (MvccEntry e = objects.nextEntry(); e != null; e = objects.nextEntry()) {
           writer.add(e);
@@ -186,8 +232,9 @@ final class BackupCommand implements Callable<Integer> {
         rewritten(src, view, selector, prefix, catalog, rewrite, objects, r -> {
           rewrite.record(r);
           if (!r.dropped()) {
-            writer.add(r.output());
-            progress.tick(writer.entries(), r.output().value().length);
+            MvccEntry out = stored(r);
+            writer.add(out);
+            progress.tick(writer.entries(), out.value().length);
           }
         });
       }
@@ -224,7 +271,7 @@ final class BackupCommand implements Callable<Integer> {
       RewriteRun rewrite, SelectedObjects objects, Consumer<Rewriter.Result> sink) {
     Selection selection = selector.selection();
     ObjectSelector counting = selector.with(Exclusions.counting());
-    try (SelectedObjects first = new SelectedObjects(src, view, counting, prefix, catalog, ValueCodec.builtin(), null)) {
+    try (SelectedObjects first = new SelectedObjects(src, view, counting, prefix, catalog, codec, null)) {
       rewrite.rewriter().survey(first::nextEntry);
     }
     Map<String, String> mapping = rewriteOptions.namespaceMapping();

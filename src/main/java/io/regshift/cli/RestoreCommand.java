@@ -126,6 +126,7 @@ final class RestoreCommand implements Callable<Integer> {
 
   private final ResourceCatalog catalog = ResourceCatalog.builtin();
   private TargetEncryption atRest = TargetEncryption.copying();
+  private ValueCodec codec = ValueCodec.builtin();
 
   @Override
   public Integer call() {
@@ -149,15 +150,18 @@ final class RestoreCommand implements Callable<Integer> {
     String targetBase = RegistryPrefix.keyBase(targetPrefix == null ? prefix : targetPrefix);
     Selection selection = selectionOptions.selection(catalog);
     rewriteOptions.checkSelection(selectionOptions);
-    ObjectSelector selector = selectionOptions.selector(selection, catalog, prefix, ValueCodec.builtin(), err);
     ReadView view = sourceOptions.view();
     encryption.config(); // bad configurations are reported before anything is opened
     targetEncryption.config();
-    try (RewriteRun rewrite = rewriteOptions.start(ValueCodec.builtin(), prefix, catalog, true);
+    // the selection's value stage and the rules read encrypted values with the source's config
+    try (EncryptionOptions.Decoding decoding = encryption.open(prefix, catalog);
+         RewriteRun rewrite = rewriteOptions.start(decoding.codec(), prefix, catalog, true);
          Source src = Sources.open(source, (uris, tls) -> connection.openRestoreSource(uris, tls, prefix));
          EtcdConnection target = EtcdConnection.open(connection.settings(List.of(), false));
          TargetEncryption atRest = targetEncryption.open(encryption, sourceBase, targetBase, catalog)) {
       this.atRest = atRest;
+      this.codec = decoding.codec();
+      ObjectSelector selector = selectionOptions.selector(selection, catalog, prefix, codec, err);
       if (atRest.reEncrypts() || !sourceBase.equals(targetBase)) {
         checkAtRest(src, view, sourceBase, targetBase, selector, restored, err);
       }
@@ -181,7 +185,7 @@ final class RestoreCommand implements Callable<Integer> {
       if (rewrite.active()) {
         // the first pass, before anything is written: rules see every object that will be restored
         ObjectSelector counting = selector.with(Exclusions.counting());
-        try (SelectedObjects first = new SelectedObjects(src, view, counting, sourceBase, catalog, ValueCodec.builtin(), null)) {
+        try (SelectedObjects first = new SelectedObjects(src, view, counting, sourceBase, catalog, codec, null)) {
           rewrite.rewriter().survey(restorable(first, counting, sourceBase, restored, new EnumMap<>(ShortLivedData.class)));
         }
       }
@@ -264,12 +268,12 @@ final class RestoreCommand implements Callable<Integer> {
   private void pass(Source src, ReadView view, KeyRange range, String sourceBase, String targetBase, ObjectSelector selector,
       Set<ShortLivedData> restored, RestoreTier tier, Map<ShortLivedData, Long> left, WrittenForms forms,
       RewriteRun rewrite, Consumer<RestoreItem> sink) {
-    try (SelectedObjects entries = new SelectedObjects(src, view, range, selector, sourceBase, catalog, ValueCodec.builtin(),
+    try (SelectedObjects entries = new SelectedObjects(src, view, range, selector, sourceBase, catalog, codec,
         tier == null ? null : k -> RestoreTier.of(k) == tier)) {
       Supplier<MvccEntry> next = restorable(entries, selector, sourceBase, restored, left);
       if (!rewrite.active()) {
         for (MvccEntry e = next.get(); e != null; e = next.get()) {
-          sink.accept(item(e, sourceBase, targetBase, forms));
+          sink.accept(item(e, e, sourceBase, targetBase, forms));
         }
         return;
       }
@@ -280,7 +284,7 @@ final class RestoreCommand implements Callable<Integer> {
           r.changes().forEach(c -> out.println("rewrite " + c.describe(DESCRIBE_WIDTH)));
         }
         if (!r.dropped()) {
-          sink.accept(item(r.output(), sourceBase, targetBase, forms));
+          sink.accept(item(r.source(), r.output(), sourceBase, targetBase, forms));
         }
       });
     }
@@ -308,8 +312,12 @@ final class RestoreCommand implements Callable<Integer> {
   /** Width of an old or new value in the dry run's lines (the report has them whole). */
   private static final int DESCRIBE_WIDTH = 80;
 
-  /** One entry as the target gets it: re-rooted under the target prefix, in the form at rest the target needs. */
-  private RestoreItem item(MvccEntry e, String sourceBase, String targetBase, WrittenForms forms) {
+  /**
+   * One entry as the target gets it: re-rooted under the target prefix, in the form at rest the
+   * target needs. {@code e} is what the rewrite rules made of {@code source} (itself when unchanged;
+   * new content is plaintext, encrypted again here).
+   */
+  private RestoreItem item(MvccEntry source, MvccEntry e, String sourceBase, String targetBase, WrittenForms forms) {
     String key = e.keyString();
     RegistryKey k = RegistryKeys.parse(key, sourceBase, catalog);
     ShortLivedData d = ShortLivedData.of(k);
@@ -317,7 +325,7 @@ final class RestoreCommand implements Callable<Integer> {
     String targetKey = targetBase + key.substring(sourceBase.length());
     TargetEncryption.Written w;
     try {
-      w = atRest.carry(key, targetKey, e.value());
+      w = atRest.write(source.keyString(), source.value(), targetKey, e == source ? null : e.value());
     } catch (EncryptionException x) {
       // the check pass found none; a KMS plugin that failed since then stops the restore (the journal resumes it)
       throw new UsageException(key + ": " + x.getMessage(), Main.SOME_FAILED);
@@ -338,7 +346,7 @@ final class RestoreCommand implements Callable<Integer> {
       Set<ShortLivedData> restored, PrintWriter err) {
     long[] failed = new long[1];
     try (SelectedObjects entries = new SelectedObjects(src, view, selector.with(Exclusions.counting()), sourceBase, catalog,
-        ValueCodec.builtin(), null)) {
+        codec, null)) {
       for (MvccEntry e = entries.nextEntry(); e != null; e = entries.nextEntry()) {
         String key = e.keyString();
         ShortLivedData d = ShortLivedData.of(RegistryKeys.parse(key, sourceBase, catalog));
@@ -364,13 +372,7 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   private void printForms(WrittenForms forms, PrintWriter err) {
-    if (forms.anyEncrypted() || targetEncryption.configured()) {
-      err.println("regshift: at rest" + (dryRun ? " (would be)" : "") + ": " + forms.summary());
-    }
-    String warning = forms.sourceKeysWarning();
-    if (warning != null) {
-      err.println("regshift: warning: " + warning);
-    }
+    TargetEncryptionOptions.printForms(forms, targetEncryption.configured(), dryRun, err);
   }
 
   private void printPlan(EtcdRestoreWriter writer, Map<ShortLivedData, Long> left, ConflictPolicy policy, long held,

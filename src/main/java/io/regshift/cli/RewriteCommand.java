@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
     "Write the selected keys of SOURCE (a database file, a live etcd, an archive) as a new etcd snapshot",
     "OUT.db that `etcdctl snapshot restore` takes: written by regshift itself (no etcd needed), each key at",
     "its own revisions, leases, auth, cluster and members copied from a database file SOURCE; checked",
-    "(sha256 trailer, page graph, every record) before it gets its name."})
+    "(sha256 trailer, page graph, every record) before it gets its name.",
+    "With --target-encryption-config values are encrypted at rest as the target kube-apiserver writes them",
+    "(decrypted with --encryption-config); without it they keep the form they were read in."})
 final class RewriteCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -34,6 +36,8 @@ final class RewriteCommand implements Callable<Integer> {
   @Mixin ConnectionOptions connection;
 
   @Mixin RewriteOptions rewriteOptions;
+  @Mixin EncryptionOptions encryption;
+  @Mixin TargetEncryptionOptions targetEncryption;
 
   @Override
   public Integer call() {
@@ -42,7 +46,8 @@ final class RewriteCommand implements Callable<Integer> {
     }
     var options = output.options();
     try (Source src = connection.open(source, sourceOptions.prefix())) {
-      return SnapshotWrite.run(src, sourceOptions.view(), selectionOptions, rewriteOptions, sourceOptions.prefix(), options,
+      return SnapshotWrite.run(src, sourceOptions.view(), selectionOptions, rewriteOptions, encryption, targetEncryption,
+          sourceOptions.prefix(), options,
           file, spec.commandLine().getErr());
     }
   }

@@ -1,18 +1,18 @@
 package io.regshift.cli;
 
-import io.regshift.etcd.MvccEntry;
-import io.regshift.kube.ValueCodec;
-import io.regshift.rewrite.RewriteException;
-import io.regshift.rewrite.Rewriter;
-import io.regshift.select.Exclusions;
-import io.regshift.select.ObjectSelector;
-import java.util.function.Supplier;
-
+import io.regshift.crypto.EncryptionException;
+import io.regshift.crypto.TargetEncryption;
+import io.regshift.crypto.WrittenForms;
 import io.regshift.etcd.KeyRange;
+import io.regshift.etcd.MvccEntry;
 import io.regshift.etcd.ReadView;
 import io.regshift.kube.RegistryKeys;
 import io.regshift.kube.RegistryPrefix;
 import io.regshift.kube.ResourceCatalog;
+import io.regshift.rewrite.RewriteException;
+import io.regshift.rewrite.Rewriter;
+import io.regshift.select.Exclusions;
+import io.regshift.select.ObjectSelector;
 import io.regshift.select.Selection;
 import io.regshift.sink.EntryRewrite;
 import io.regshift.sink.SnapshotPipeline;
@@ -20,12 +20,21 @@ import io.regshift.source.Source;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
-/** What rewrite -f and backup -f FILE.db with a selection share: select, rewrite, write, report. */
+/**
+ * What rewrite -f and backup -f FILE.db with a selection share: select, rewrite, encrypt at rest
+ * for the target (--target-encryption-config; without it values keep the form they were read in),
+ * write, report.
+ */
 final class SnapshotWrite {
+  /** Values that cannot be written as the target needs them, named one per line before the error. */
+  private static final int QUOTED_FAILURES = 20;
+
   private SnapshotWrite() {}
 
-  static int run(Source src, ReadView view, SelectionOptions selectionOptions, RewriteOptions rewriteOptions, String prefix,
+  static int run(Source src, ReadView view, SelectionOptions selectionOptions, RewriteOptions rewriteOptions,
+      EncryptionOptions encryption, TargetEncryptionOptions targetEncryption, String prefix,
       SnapshotPipeline.Options options, Path file, PrintWriter err) {
     ResourceCatalog catalog = ResourceCatalog.builtin();
     Selection selection = selectionOptions.selection(catalog);
@@ -37,45 +46,103 @@ final class SnapshotWrite {
       throw new UsageException("--keep-history: the rewrite flags rewrite the latest state; write it with --latest-only");
     }
     rewriteOptions.checkSelection(selectionOptions);
-    ObjectSelector selector = selectionOptions.selector(selection, catalog, prefix, ValueCodec.builtin(), err);
-    selector.prepare(src, view);
-    ObjectSelector counting = selector.with(Exclusions.counting());
-    KeyRange range = selection.includesKeysOutsidePrefix() ? KeyRange.all()
-        : KeyRange.prefix(RegistryPrefix.keyBase(prefix));
+    encryption.config(); // bad configurations are reported before anything is read
+    targetEncryption.config();
+    String base = RegistryPrefix.keyBase(prefix);
+    KeyRange range = selection.includesKeysOutsidePrefix() ? KeyRange.all() : KeyRange.prefix(base);
     boolean everything = selection.keepsEverything();
     Progress progress = Progress.forTerminal(err, "written");
+    WrittenForms forms = new WrittenForms();
     SnapshotPipeline.Result r;
     String rewriteSummary;
-    try (RewriteRun rewrite = rewriteOptions.start(ValueCodec.builtin(), prefix, catalog, true)) {
+    ObjectSelector selector;
+    try (EncryptionOptions.Decoding decoding = encryption.open(prefix, catalog);
+         TargetEncryption atRest = targetEncryption.open(encryption, base, base, catalog);
+         RewriteRun rewrite = rewriteOptions.start(decoding.codec(), prefix, catalog, true)) {
+      ObjectSelector chosen = selectionOptions.selector(selection, catalog, prefix, decoding.codec(), err);
+      selector = chosen;
+      chosen.prepare(src, view);
+      ObjectSelector counting = chosen.with(Exclusions.counting());
       EntryRewrite hook = new EntryRewrite() {
         @Override
         public MvccEntry apply(MvccEntry e) {
-          if (!everything && !e.deleted() && !selector.keep(e, RegistryKeys.parse(e.keyString(), prefix, catalog))) {
+          if (!everything && !e.deleted() && !chosen.keep(e, RegistryKeys.parse(e.keyString(), prefix, catalog))) {
             return null;
           }
-          if (!rewrite.active()) {
-            return e;
+          MvccEntry out = e;
+          if (rewrite.active()) {
+            Rewriter.Result result = rewrite.rewriter().rewrite(e);
+            rewrite.record(result);
+            if (result.dropped()) {
+              return null;
+            }
+            out = result.output();
           }
-          Rewriter.Result result = rewrite.rewriter().rewrite(e);
-          rewrite.record(result);
-          return result.dropped() ? null : result.output();
+          return atRest(e, out);
+        }
+
+        /** The entry in the form at rest the target needs: keys outside the registry and deletions as they are. */
+        private MvccEntry atRest(MvccEntry source, MvccEntry out) {
+          if (out.deleted() || !RegistryKeys.parse(out.keyString(), prefix, catalog).inRegistry()) {
+            return out;
+          }
+          TargetEncryption.Written w;
+          try {
+            w = atRest.write(source.keyString(), source.value(), out.keyString(), out == source ? null : out.value());
+          } catch (EncryptionException x) {
+            // the first pass found none; a KMS plugin that failed since then stops the write
+            throw new UsageException(source.keyString() + ": " + x.getMessage() + "; nothing written", Main.SOME_FAILED);
+          }
+          forms.add(w);
+          return w.value() == out.value() ? out : new MvccEntry(out.key(), w.value(), out.createRevision(),
+              out.modRevision(), out.version(), out.lease(), out.deleted(), out.deleteRevision());
         }
 
         @Override
         public boolean needsSurvey() {
-          return rewrite.active();
+          return rewrite.active() || atRest.reEncrypts();
         }
 
         @Override
         public void survey(Supplier<MvccEntry> entries) {
-          rewrite.rewriter().survey(() -> {
+          long[] failed = new long[1];
+          Supplier<MvccEntry> selected = () -> {
             for (MvccEntry e = entries.get(); e != null; e = entries.get()) {
               if (everything || counting.keep(e, RegistryKeys.parse(e.keyString(), prefix, catalog))) {
+                check(e, failed);
                 return e;
               }
             }
             return null;
-          });
+          };
+          if (rewrite.active()) {
+            rewrite.rewriter().survey(selected);
+          } else {
+            while (selected.get() != null) {
+              // the at-rest check only
+            }
+          }
+          if (failed[0] > QUOTED_FAILURES) {
+            err.println(String.format("regshift: ... and %,d more", failed[0] - QUOTED_FAILURES));
+          }
+          if (failed[0] > 0) {
+            throw new UsageException(String.format("%,d value%s cannot be written as the target needs them (see above);"
+                + " nothing written", failed[0], failed[0] == 1 ? "" : "s"), Main.SOME_FAILED);
+          }
+        }
+
+        /** Before anything is written: a value the target config needs decrypted can be, and the target's KMS plugins encrypt. */
+        private void check(MvccEntry e, long[] failed) {
+          if (!atRest.reEncrypts() || e.deleted() || !RegistryKeys.parse(e.keyString(), prefix, catalog).inRegistry()) {
+            return;
+          }
+          try {
+            atRest.carry(e.keyString(), e.keyString(), e.value());
+          } catch (EncryptionException x) {
+            if (++failed[0] <= QUOTED_FAILURES) {
+              err.println("regshift: " + e.keyString() + ": " + x.getMessage());
+            }
+          }
         }
       };
       try {
@@ -106,6 +173,7 @@ final class SnapshotWrite {
       line.append("; ").append(BackupCommand.count(r.dropped(), "record")).append(" left out by the selection or the rewrite");
     }
     err.println(line.append("; verified").append(rewriteSummary).append(selector.exclusions().summaryPart()));
+    TargetEncryptionOptions.printForms(forms, targetEncryption.configured(), false, err);
     selector.exclusions().report(err);
     if (s.missingLeases() > 0) {
       err.println("regshift: warning: keys refer to " + BackupCommand.count(s.missingLeases(), "lease") + " that "

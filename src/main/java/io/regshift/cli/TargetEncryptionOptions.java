@@ -5,6 +5,8 @@ import io.regshift.crypto.EncryptionConfigException;
 import io.regshift.crypto.TargetEncryption;
 import io.regshift.crypto.ValueDecryptor;
 import io.regshift.crypto.ValueEncryptor;
+import io.regshift.crypto.WrittenForms;
+import java.io.PrintWriter;
 import io.regshift.kube.ResourceCatalog;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,5 +71,20 @@ final class TargetEncryptionOptions {
         ? new ValueDecryptor(target, Map.of(), targetEndpoints, EncryptionOptions.resourceOfKey(targetPrefix, catalog))
         : source.configured() ? source.decryptor(targetPrefix, catalog) : null;
     return new TargetEncryption(read, sourceForm, write, check);
+  }
+
+  /**
+   * A writer's summary of the forms at rest it wrote ("at rest: 6 aesgcm:v1:restored, 140 plaintext",
+   * when some value is encrypted or a target config was given), and the one warning that values
+   * still need the source's keys.
+   */
+  static void printForms(WrittenForms forms, boolean configured, boolean dryRun, PrintWriter err) {
+    if (forms.anyEncrypted() || configured) {
+      err.println("regshift: at rest" + (dryRun ? " (would be)" : "") + ": " + forms.summary());
+    }
+    String warning = forms.sourceKeysWarning();
+    if (warning != null) {
+      err.println("regshift: warning: " + warning);
+    }
   }
 }

@@ -94,6 +94,14 @@ public final class TargetEncryption implements AutoCloseable {
     return new Written(sourceForm.encryptLike(prefix.get(), targetKey, content), content, prefix.get().label(), true);
   }
 
+  /**
+   * What to write for a value read as {@code stored} under {@code sourceKey}: {@link #rewritten}
+   * when a rewrite gave it new content ({@code changed}, plaintext), else {@link #carry}.
+   */
+  public Written write(String sourceKey, byte[] stored, String targetKey, byte[] changed) throws EncryptionException {
+    return changed == null ? carry(sourceKey, targetKey, stored) : rewritten(sourceKey, stored, targetKey, changed);
+  }
+
   /** The plaintext of a source value (rewrite rules work on it). */
   public byte[] plaintext(String sourceKey, byte[] stored) throws EncryptionException {
     return plaintext(sourceKey, stored, "its content is needed");

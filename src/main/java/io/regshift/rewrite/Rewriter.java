@@ -26,6 +26,13 @@ import java.util.function.Supplier;
  * rules such as --new-uids must see every object first, and values a rule would change but
  * cannot be rewritten, encrypted or undecodable, are found there, before anything is written),
  * then {@link #rewrite} per entry, from any number of threads.
+ *
+ * <p>Values encrypted at rest: the codec's decryptor (the source's --encryption-config) opens them
+ * with the key they are stored under, and the rules see, search and change the plaintext. A changed
+ * value comes out as plaintext in {@link Result#output()}: a sink that stores values encrypts it
+ * again for its new key ({@code TargetEncryption.rewritten}, with the source value as read in
+ * {@link Result#source()}). An encrypted value a rule would change that cannot be decrypted is
+ * refused in the first pass.
  */
 public final class Rewriter {
   /** Problems quoted in the error of {@link #survey}; the rest are counted. */
@@ -47,7 +54,8 @@ public final class Rewriter {
    * @param source  the entry as read
    * @param output  the entry to write (null: dropped); {@code source} itself when unchanged. For a
    *                rewriter that writes no stored values (export), a changed entry has the new key
-   *                but keeps the source's value bytes: the rewritten object is {@code decoded}
+   *                but keeps the source's value bytes: the rewritten object is {@code decoded}. A
+   *                changed value that was stored encrypted is plaintext here (see {@link #encryptedSource()})
    * @param changes what the rules did, for the report
    * @param decoded the object after the rules, when it was decoded (lossless for a rewriter that
    *                writes stored values, as kubectl shows objects otherwise); null when not decoded
@@ -66,6 +74,16 @@ public final class Rewriter {
     public boolean changed() {
       return output != source;
     }
+
+    /**
+     * True when the output is the new plaintext of a value stored encrypted: a sink that stores
+     * values must encrypt it again before writing it.
+     */
+    public boolean encryptedSource() {
+      // export's output keeps the source's bytes (the object is in decoded): nothing to encrypt there
+      return changed() && output != null && output.value() != source.value()
+          && Encoding.sniff(source.value()) == Encoding.ENCRYPTED;
+    }
   }
 
   /** What the first pass learned of one entry (made on a pool thread). */
@@ -75,9 +93,9 @@ public final class Rewriter {
    * @param rules              in the order they apply (see docs/rewrite.md)
    * @param codec              decodes stored values (with a decryptor where the command has one)
    * @param prefix             the source's --prefix
-   * @param writesStoredValues true for sinks that store values (etcd, archive, snapshot): a value
-   *                           that stays encrypted cannot be changed there, even when decrypted,
-   *                           as long as regshift cannot encrypt it again
+   * @param writesStoredValues true for sinks that store values (etcd, archive, snapshot): changed
+   *                           objects are encoded again in their stored form (a value stored
+   *                           encrypted as plaintext, which the sink encrypts again)
    */
   public Rewriter(List<RewriteRule> rules, ValueCodec codec, String prefix, ResourceCatalog catalog,
       boolean writesStoredValues) {
@@ -132,8 +150,9 @@ public final class Rewriter {
     }
     boolean changes = false;
     RewriteRule changer = null;
+    byte[] searched = searchable(e);
     for (RewriteRule r : rules) {
-      if (r.mayChange(key, e.value())) {
+      if (r.mayChange(key, searched)) {
         changes = true;
         changer = changer == null ? r : changer;
       }
@@ -147,13 +166,8 @@ public final class Rewriter {
     }
     StoredValue v = head(e);
     String problem = null;
-    if (changes) {
-      if (writesStoredValues && v.encryption() != null) {
-        problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but it is stored encrypted ("
-            + v.storedAs() + ") and writing re-encrypted values is not supported yet; leave it out (-n, --kind)";
-      } else if (!v.ok()) {
-        problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but " + v.error();
-      }
+    if (changes && !v.ok()) {
+      problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but " + v.error();
     }
     return new Peek(e, key, v.ok() ? v.object() : null, problem);
   }
@@ -164,6 +178,23 @@ public final class Rewriter {
    */
   private StoredValue head(MvccEntry e) {
     return codec.decode(e.keyString(), e.value(), false);
+  }
+
+  /**
+   * The bytes the rules search (a byte search rules most objects out before anything is decoded):
+   * the plaintext of a value stored encrypted when the codec can decrypt it, else the value as
+   * stored (a rule then goes by the key alone, as nothing can be found in ciphertext).
+   */
+  private byte[] searchable(MvccEntry e) {
+    byte[] value = e.value();
+    if (!codec.decrypts() || Encoding.sniff(value) != Encoding.ENCRYPTED) {
+      return value;
+    }
+    try {
+      return codec.plaintext(e.keyString(), value);
+    } catch (IllegalArgumentException cannotDecrypt) {
+      return value; // decoding fails the same way and names the cause
+    }
   }
 
   /** The sequential half of the first pass: the rules see the entry, in key order. */
@@ -217,8 +248,9 @@ public final class Rewriter {
       return new Result(e, e, List.of());
     }
     List<RewriteRule> applicable = null;
+    byte[] searched = searchable(e);
     for (RewriteRule r : rules) {
-      if (r.mayChange(key, e.value())) {
+      if (r.mayChange(key, searched)) {
         if (applicable == null) {
           applicable = new ArrayList<>(rules.size());
         }
@@ -230,9 +262,9 @@ public final class Rewriter {
     }
     // lossless only where the object is encoded again; export renders the display form directly
     StoredValue v = codec.decode(e.keyString(), e.value(), writesStoredValues);
-    if (!v.ok() || writesStoredValues && v.encryption() != null) {
-      throw new RewriteException(e.keyString() + ": cannot be rewritten: "
-          + (v.ok() ? "it is stored encrypted" : v.error()) + " (the source changed since the first pass?)");
+    if (!v.ok()) {
+      throw new RewriteException(e.keyString() + ": cannot be rewritten: " + v.error()
+          + " (the source changed since the first pass?)");
     }
     List<Change> changes = new ArrayList<>();
     RewriteObject o = new RewriteObject(e, key, v.object(), changes::add);

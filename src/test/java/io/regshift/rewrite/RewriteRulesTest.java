@@ -355,16 +355,111 @@ class RewriteRulesTest {
   }
 
   @Test
-  void anEncryptedValueARuleWouldChangeIsRefusedInTheFirstPass() {
+  void anEncryptedValueARuleWouldChangeThatCannotBeDecryptedIsRefusedInTheFirstPass() {
     List<MvccEntry> in = read(Path.of("test-data/encrypted/cluster.db"));
     RewriteException e = assertThrows(RewriteException.class, () -> run(in, new NewUidsRule(false)));
     assertTrue(e.getMessage().matches("\\d+ objects cannot be rewritten, nothing written: /registry/(configmaps|secrets)/.*"
-        + "--new-uids would rewrite it, but it is stored encrypted \\(encrypted:(aesgcm|secretbox):v1:[a-z0-9]+\\) and"
-        + " writing re-encrypted values is not supported yet.*"), e.getMessage());
+        + "--new-uids would rewrite it, but encrypted with (aesgcm|secretbox) key \"[a-z0-9]+\"; decrypting it needs the"
+        + " encryption config \\(--encryption-config\\).*"), e.getMessage());
     // a rule that leaves Secrets and ConfigMaps alone copies their ciphertext as it is
     for (Rewriter.Result r : run(in, new MapRegistryRule(Map.of("registry.example.com", "mirror.example.com")))) {
       if (r.source().keyString().startsWith("/registry/secrets/")) {
         assertSame(r.source(), r.output());
+      }
+    }
+  }
+
+  /**
+   * With the source's config the rules work on the plaintext (decrypted with the key each value is
+   * stored under); a changed value comes out as plaintext for the sink to encrypt again, an
+   * unchanged one keeps its ciphertext.
+   */
+  @Test
+  void encryptedValuesAreDecryptedRewrittenAndHandedOnAsPlaintext() throws Exception {
+    List<MvccEntry> in = read(Path.of("test-data/encrypted/cluster.db"));
+    io.regshift.crypto.EncryptionConfig config = io.regshift.crypto.EncryptionConfig.read(
+        Path.of("test-data/encrypted/encryption-config.yaml"));
+    try (io.regshift.crypto.ValueDecryptor d = new io.regshift.crypto.ValueDecryptor(config, Map.of(), Map.of(),
+        key -> io.regshift.crypto.GroupResource.parse(java.util.Objects.toString(
+            io.regshift.kube.RegistryKeys.parse(key, "/registry", CATALOG).groupResource(), "")))) {
+      ValueCodec codec = ValueCodec.builtin().withDecryptor(d);
+      Rewriter rw = new Rewriter(List.of(new MapNamespaceRule(Map.of("shop", "store")), new ResourceVersionRule()), codec,
+          "/registry", CATALOG, true);
+      Iterator<MvccEntry> it = in.iterator();
+      rw.survey(() -> it.hasNext() ? it.next() : null);
+      int moved = 0;
+      for (MvccEntry e : in) {
+        Rewriter.Result r = rw.rewrite(e);
+        boolean encrypted = e.keyString().startsWith("/registry/secrets/shop/") || e.keyString().startsWith("/registry/configmaps/");
+        if (!e.keyString().contains("/shop/")) {
+          if (encrypted) {
+            assertSame(e, r.output(), "an encrypted value no rule changed keeps its bytes: " + e.keyString());
+          }
+          continue;
+        }
+        String stored = new String(e.value(), StandardCharsets.ISO_8859_1);
+        assertEquals(stored.startsWith("k8s:enc:"), r.encryptedSource(), e.keyString());
+        assertTrue(r.output().keyString().contains("/store/"), r.output().keyString());
+        StoredValue before = codec.decode(e.keyString(), e.value(), false);
+        StoredValue after = ValueCodec.builtin().decode(r.output().value());
+        assertTrue(after.ok(), r.output().keyString() + ": the output is plaintext: " + after.error());
+        assertEquals("store", ((Map<?, ?>) after.object().get("metadata")).get("namespace"));
+        if ("kubernetes.io/service-account-token".equals(before.object().get("type"))) {
+          // the rule saw the plaintext: the token's namespace follows, the token is made again
+          assertEquals("c3RvcmU=", ((Map<?, ?>) after.object().get("data")).get("namespace"), e.keyString());
+          assertFalse(((Map<?, ?>) after.object().get("data")).containsKey("token"), e.keyString());
+        } else {
+          assertEquals(before.object().get("data"), after.object().get("data"), e.keyString());
+        }
+        moved += r.encryptedSource() ? 1 : 0;
+      }
+      assertEquals(6, moved, "encrypted values moved"); // 3 Secrets (aesgcm key1, key2), 3 ConfigMaps (secretbox)
+    }
+  }
+
+  /**
+   * A reference inside an encrypted value (a ClusterRoleBinding's subject, in a cluster that
+   * encrypts ClusterRoleBindings) is found in the plaintext and moved; without the config the
+   * rules can go by the key only, and the ciphertext stays as it is.
+   */
+  @Test
+  void aReferenceInsideAnEncryptedValueIsFoundInItsPlaintext() throws Exception {
+    Path yaml = Files.writeString(tmp.resolve("crb.yaml"), """
+        apiVersion: apiserver.config.k8s.io/v1
+        kind: EncryptionConfiguration
+        resources:
+          - resources: [clusterrolebindings.rbac.authorization.k8s.io]
+            providers:
+              - aesgcm: {keys: [{name: k, secret: %s}]}
+        """.formatted(java.util.Base64.getEncoder().encodeToString(new byte[32])));
+    io.regshift.crypto.EncryptionConfig config = io.regshift.crypto.EncryptionConfig.read(yaml);
+    java.util.function.Function<String, io.regshift.crypto.GroupResource> resourceOf = key -> io.regshift.crypto.GroupResource
+        .parse(java.util.Objects.toString(io.regshift.kube.RegistryKeys.parse(key, "/registry", CATALOG).groupResource(), ""));
+    String key = "/registry/clusterrolebindings/blog-crontab-editor";
+    MvccEntry plain = demo().stream().filter(e -> e.keyString().equals(key)).findFirst().orElseThrow();
+    byte[] sealed;
+    try (io.regshift.crypto.ValueEncryptor enc = new io.regshift.crypto.ValueEncryptor(config, Map.of(), resourceOf)) {
+      sealed = enc.encrypt(key, plain.value());
+    }
+    MvccEntry encrypted = new MvccEntry(plain.key(), sealed, plain.createRevision(), plain.modRevision(), plain.version(),
+        plain.lease(), false, 0);
+    List<MvccEntry> in = demo().stream().map(e -> e.keyString().equals(key) ? encrypted : e).toList();
+    try (io.regshift.crypto.ValueDecryptor d = new io.regshift.crypto.ValueDecryptor(config, Map.of(), Map.of(), resourceOf)) {
+      ValueCodec codec = ValueCodec.builtin().withDecryptor(d);
+      for (boolean withConfig : new boolean[] {true, false}) {
+        Rewriter rw = new Rewriter(List.of(new MapNamespaceRule(Map.of("blog", "journal"))), withConfig ? codec : ValueCodec.builtin(),
+            "/registry", CATALOG, true);
+        Iterator<MvccEntry> it = in.iterator();
+        rw.survey(() -> it.hasNext() ? it.next() : null);
+        Rewriter.Result r = rw.rewrite(encrypted);
+        if (!withConfig) {
+          assertSame(encrypted, r.output(), "without the config the ciphertext stays");
+          continue;
+        }
+        assertTrue(r.encryptedSource(), "a changed encrypted value is handed on as plaintext");
+        assertEquals(List.of("subjects[0].namespace"), r.changes().stream().map(Change::path).toList());
+        Map<?, ?> subject = (Map<?, ?>) TreeWalk.list(ValueCodec.builtin().decode(r.output().value()).object(), "subjects").get(0);
+        assertEquals("journal", subject.get("namespace"));
       }
     }
   }
