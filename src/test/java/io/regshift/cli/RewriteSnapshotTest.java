@@ -13,6 +13,11 @@ import io.regshift.bolt.BoltChecker;
 import io.regshift.bolt.BoltFile;
 import io.regshift.etcd.SnapshotStatus;
 import io.regshift.kube.Json;
+import io.regshift.kube.StoredValue;
+import io.regshift.kube.ValueCodec;
+import io.regshift.rewrite.Cidr;
+import io.regshift.rewrite.IpAddress;
+import io.regshift.rewrite.RangeBitmap;
 import io.regshift.testing.EtcdExtension;
 import io.regshift.testing.EtcdServer;
 import io.regshift.testing.Etcdctl;
@@ -22,6 +27,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -274,4 +282,76 @@ class RewriteSnapshotTest {
     assertTrue(r.err().contains("--keep-history needs an etcd database file as SOURCE"), r.show());
     assertFalse(Files.exists(tmp.resolve("x.db")));
   }
+
+  /**
+   * The rewrite issue's checks on a snapshot etcd restored: the demo cluster written with new uids,
+   * a moved namespace and a new service range, restored by etcdctl, read back from the etcd.
+   */
+  @Test
+  void rewritesOfTheDemoClusterHoldAfterEtcdRestoresTheSnapshot() {
+    Path demo = Path.of("test-data", "demo-cluster.db");
+    Path out = tmp.resolve("moved.db");
+    rewrite("rewrite", demo.toString(), "-f", out.toString(), "--new-uids", "--map-namespace", "shop=store",
+        "--service-cidr", "10.100.0.0/16");
+    Map<String, Object> oldUids = new LinkedHashMap<>();
+    CliRun before = CliRun.of("export", demo.toString(), "-o", "json");
+    assertEquals(0, before.code(), before.show());
+    for (String line : before.out().split("\n")) {
+      Map<?, ?> md = (Map<?, ?>) ((Map<?, ?>) Json.parse(line)).get("metadata");
+      if (md.get("uid") instanceof String uid && !uid.isEmpty()) {
+        oldUids.put(uid, md.get("name"));
+      }
+    }
+    try (EtcdServer restored = restore(out)) {
+      Map<String, Kv> got = content(new Etcdctl(restored.endpoint()), 0, null);
+      ValueCodec codec = ValueCodec.builtin();
+      Map<String, Map<String, Object>> objects = new LinkedHashMap<>();
+      got.forEach((k, kv) -> {
+        if (k.startsWith("/registry/")) {
+          StoredValue v = codec.decode(kv.value());
+          assertTrue(v.ok(), k + ": " + v.error());
+          objects.put(k, v.object());
+        }
+      });
+      assertTrue(objects.size() > 100, objects.size() + " objects");
+      Set<String> uids = new HashSet<>();
+      objects.values().forEach(o -> uids.add((String) ((Map<?, ?>) o.get("metadata")).get("uid")));
+      Cidr cidr = Cidr.parse("t", "10.100.0.0/16");
+      Set<Long> offsets = new TreeSet<>();
+      for (Map.Entry<String, Map<String, Object>> e : objects.entrySet()) {
+        String key = e.getKey();
+        String text = new String(got.get(key).value(), StandardCharsets.UTF_8);
+        assertFalse(key.contains("/shop/") || key.endsWith("/shop"), key + " names the old namespace");
+        assertFalse(text.contains("\"namespace\":\"shop\""), key);
+        Map<?, ?> md = (Map<?, ?>) e.getValue().get("metadata");
+        assertFalse("shop".equals(md.get("namespace")), key);
+        assertFalse(oldUids.containsKey(md.get("uid")), key + " keeps its old uid");
+        if (md.get("ownerReferences") instanceof List<?> owners) {
+          for (Object owner : owners) {
+            assertTrue(uids.contains(((Map<?, ?>) owner).get("uid")), key + ": owner " + owner + " is not in the snapshot");
+          }
+        }
+        for (String old : oldUids.keySet()) {
+          assertFalse(text.contains(old), key + " still holds the old uid of " + oldUids.get(old));
+        }
+        if (key.startsWith("/registry/services/specs/")) {
+          Map<?, ?> spec = (Map<?, ?>) e.getValue().get("spec");
+          String ip = (String) spec.get("clusterIP");
+          if (!"None".equals(ip)) {
+            assertEquals(List.of(ip), spec.get("clusterIPs"), key);
+            assertTrue(cidr.contains(IpAddress.parse(ip)), key + ": " + ip);
+            assertTrue(offsets.add(cidr.offsetOf(IpAddress.parse(ip))), key + ": " + ip + " taken twice");
+          }
+        }
+      }
+      assertTrue(objects.containsKey("/registry/namespaces/store"));
+      assertEquals("10.100.0.1", ((Map<?, ?>) objects.get("/registry/services/specs/default/kubernetes").get("spec")).get("clusterIP"));
+      Map<String, Object> range = objects.get("/registry/ranges/serviceips");
+      assertEquals("10.100.0.0/16", range.get("range"));
+      Set<Long> bits = new TreeSet<>();
+      RangeBitmap.fromBase64((String) range.get("data")).offsets().forEach(o -> bits.add((long) o));
+      assertEquals(offsets, bits, "the bitmap's set bits are exactly the services' offsets");
+    }
+  }
+
 }
