@@ -164,8 +164,8 @@ final class ExportCommand implements Callable<Integer> {
     if (r.dropped()) {
       return new Rendered(r, null, null);
     }
-    // a rewritten object comes decoded from the rules; the others are decoded here, as without rules
-    StoredObject o = r.changed() && r.decoded() != null
+    // an object the rules saw comes decoded from them (changed or not); the others are decoded here
+    StoredObject o = r.decoded() != null
         ? new StoredObject(r.output(), io.regshift.kube.RegistryKeys.parse(r.output().keyString(), sourceOptions.prefix(),
             ResourceCatalog.builtin()), r.decoded())
         : StoredObject.decode(r.output(), sourceOptions.prefix(), ResourceCatalog.builtin(), codec);

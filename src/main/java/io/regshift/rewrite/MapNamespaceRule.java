@@ -99,14 +99,10 @@ public final class MapNamespaceRule implements RewriteRule {
     return false;
   }
 
+  /** The namespaces that exist: from the keys alone. */
   @Override
-  public boolean needsSurvey() {
-    return true;
-  }
-
-  @Override
-  public boolean surveyNeedsValue() {
-    return false;
+  public SurveyNeed surveyNeed(RegistryKey key) {
+    return SurveyNeed.KEY;
   }
 
   @Override
