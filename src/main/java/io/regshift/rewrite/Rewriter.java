@@ -141,14 +141,14 @@ public final class Rewriter {
     if (!key.inRegistry() || e.deleted()) {
       return new Peek(e, key, null, null, null);
     }
-    boolean changes = false;
-    RewriteRule changer = null;
+    RewriteRule changer = null; // the first rule that may change the entry, named in a problem
     for (RewriteRule r : rules) {
       if (r.mayChange(key, e.value())) {
-        changes = true;
-        changer = changer == null ? r : changer;
+        changer = r;
+        break;
       }
     }
+    boolean changes = changer != null;
     SurveyNeed need = SurveyNeed.NONE;
     for (RewriteRule r : rules) {
       SurveyNeed n = r.surveyNeed(key);
