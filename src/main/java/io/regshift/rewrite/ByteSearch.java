@@ -28,18 +28,20 @@ final class ByteSearch {
     }
     int last = n - 1;
     byte lastByte = needle[last];
-    for (int i = 0; i + n <= hay.length; ) {
-      byte b = hay[i + last];
+    // e: where the window ends (its last byte)
+    for (int e = last; e < hay.length; ) {
+      byte b = hay[e];
       if (b == lastByte) {
+        int start = e - last;
         int j = last - 1;
-        while (j >= 0 && hay[i + j] == needle[j]) {
+        while (j >= 0 && hay[start + j] == needle[j]) {
           j--;
         }
         if (j < 0) {
-          return i;
+          return start;
         }
       }
-      i += shift[b & 0xff];
+      e += shift[b & 0xff];
     }
     return -1;
   }

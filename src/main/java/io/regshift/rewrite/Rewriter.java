@@ -141,21 +141,17 @@ public final class Rewriter {
     if (!key.inRegistry() || e.deleted()) {
       return new Peek(e, key, null, null, null);
     }
-    RewriteRule changer = null; // the first rule that may change the entry, named in a problem
-    for (RewriteRule r : rules) {
-      if (r.mayChange(key, e.value())) {
-        changer = r;
-        break;
-      }
-    }
-    boolean changes = changer != null;
     SurveyNeed need = SurveyNeed.NONE;
     for (RewriteRule r : rules) {
       SurveyNeed n = r.surveyNeed(key);
       need = n.compareTo(need) > 0 ? n : need;
     }
-    boolean decode = need == SurveyNeed.OBJECT || changes && writesStoredValues;
-    boolean readHead = need == SurveyNeed.HEAD || changes && !decode;
+    // which rule may change the entry is asked only where it decides what is read, or when the
+    // value cannot be read: a byte search (--map-namespace) over every value costs
+    boolean readsAnyway = need == SurveyNeed.OBJECT || need == SurveyNeed.HEAD && !writesStoredValues;
+    RewriteRule changer = readsAnyway ? null : changer(key, e);
+    boolean decode = need == SurveyNeed.OBJECT || changer != null && writesStoredValues;
+    boolean readHead = need == SurveyNeed.HEAD || changer != null && !decode;
     if (!decode && !readHead) {
       return new Peek(e, key, null, null, null);
     }
@@ -163,7 +159,10 @@ public final class Rewriter {
     Map<String, Object> object = null;
     if (decode) {
       StoredValue v = head(e);
-      if (changes) {
+      if (!v.ok() || writesStoredValues && v.encryption() != null) {
+        changer = changer != null ? changer : changer(key, e);
+      }
+      if (changer != null) {
         if (writesStoredValues && v.encryption() != null) {
           problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but it is stored encrypted ("
               + v.storedAs() + ") and writing re-encrypted values is not supported yet; leave it out (-n, --kind)";
@@ -178,12 +177,23 @@ public final class Rewriter {
       try {
         head = ObjectHead.read(e.keyString(), e.value(), codec);
       } catch (IllegalArgumentException unreadable) {
-        if (changes && problem == null) {
+        changer = changer != null ? changer : changer(key, e);
+        if (changer != null && problem == null) {
           problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but " + unreadable.getMessage();
         }
       }
     }
     return new Peek(e, key, object, head, problem);
+  }
+
+  /** The first rule that may change the entry (named in a problem), or null. */
+  private RewriteRule changer(RegistryKey key, MvccEntry e) {
+    for (RewriteRule r : rules) {
+      if (r.mayChange(key, e.value())) {
+        return r;
+      }
+    }
+    return null;
   }
 
   private boolean anyNeeds(RegistryKey key, SurveyNeed need) {
