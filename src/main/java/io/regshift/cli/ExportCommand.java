@@ -9,6 +9,11 @@ import io.regshift.kube.Yaml;
 import io.regshift.select.Exclusions;
 import io.regshift.select.ObjectSelector;
 import io.regshift.rewrite.Rewriter;
+import io.regshift.etcd.MvccEntry;
+import io.regshift.kube.RegistryKeys;
+import io.regshift.kube.Encoding;
+import io.regshift.kube.StoredValue;
+import io.regshift.rewrite.RewriteException;
 import io.regshift.select.SelectedObjects;
 import io.regshift.select.Selection;
 import io.regshift.sink.ManifestTree;
@@ -93,7 +98,7 @@ final class ExportCommand implements Callable<Integer> {
         try (SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selector, sourceOptions.prefix(),
             catalog, codec, tier == null ? null : k -> RestoreTier.of(k) == tier)) {
           // rewriting, decoding and rendering run on every core; writing keeps key order
-          OrderedParallelMap.run(objects::nextEntry, e -> render(rewrite.rewriter().rewrite(e), codec, cleaning),
+          OrderedParallelMap.run(objects::nextEntry, e -> rewriteAndRender(rewrite, e, codec, cleaning),
               r -> write(r, tree, out, tally, err, progress, rewrite));
           emptyRange &= objects.keysSeen() == 0;
         }
@@ -160,12 +165,29 @@ final class ExportCommand implements Callable<Integer> {
   /** An object and its text as UTF-8, made on a pool thread (object null: a rule dropped it). */
   private record Rendered(Rewriter.Result rewrite, StoredObject object, byte[] text) {}
 
+  /**
+   * The first pass of an export reads only metadata where it can: a value broken further in is
+   * found here, and is one more object that cannot be decoded (reported, counted, exit 1; --strict stops).
+   */
+  private Rendered rewriteAndRender(RewriteRun rewrite, MvccEntry e, ValueCodec codec, CleanRule.Level cleaning) {
+    Rewriter.Result r;
+    try {
+      r = rewrite.rewriter().rewrite(e);
+    } catch (RewriteException x) {
+      String why = x.getMessage().startsWith(e.keyString() + ": ") ? x.getMessage().substring(e.keyString().length() + 2) : x.getMessage();
+      StoredValue failed = new StoredValue(Encoding.sniff(e.value()), null, null, Map.of(), why, List.of(), null, e.value().length);
+      return new Rendered(new Rewriter.Result(e, e, List.of()),
+          new StoredObject(e, RegistryKeys.parse(e.keyString(), sourceOptions.prefix(), ResourceCatalog.builtin()), failed), null);
+    }
+    return render(r, codec, cleaning);
+  }
+
   private Rendered render(Rewriter.Result r, ValueCodec codec, CleanRule.Level cleaning) {
     if (r.dropped()) {
       return new Rendered(r, null, null);
     }
-    // a rewritten object comes decoded from the rules; the others are decoded here, as without rules
-    StoredObject o = r.changed() && r.decoded() != null
+    // an object the rules saw comes decoded from them (changed or not); the others are decoded here
+    StoredObject o = r.decoded() != null
         ? new StoredObject(r.output(), io.regshift.kube.RegistryKeys.parse(r.output().keyString(), sourceOptions.prefix(),
             ResourceCatalog.builtin()), r.decoded())
         : StoredObject.decode(r.output(), sourceOptions.prefix(), ResourceCatalog.builtin(), codec);

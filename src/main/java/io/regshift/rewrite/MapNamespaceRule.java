@@ -34,13 +34,14 @@ public final class MapNamespaceRule implements RewriteRule {
       "Secret", List.of("data", "stringData"), "ConfigMap", List.of("data", "binaryData"));
 
   private final Map<String, String> mapping;
-  private final byte[][] needles;
+  private final ByteSearch[] needles;
   private final Set<String> existing = new HashSet<>();
 
   /** @param mapping OLD → NEW, as {@link #parse} checked it */
   public MapNamespaceRule(Map<String, String> mapping) {
     this.mapping = Map.copyOf(mapping);
-    this.needles = mapping.keySet().stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    this.needles = mapping.keySet().stream()
+        .map(s -> new ByteSearch(s.getBytes(StandardCharsets.UTF_8))).toArray(ByteSearch[]::new);
   }
 
   /**
@@ -91,22 +92,18 @@ public final class MapNamespaceRule implements RewriteRule {
     }
     // elsewhere only a reference can name OLD, and then its bytes hold it (protobuf, JSON and
     // CBOR keep strings as they are; namespace names need no escaping)
-    for (byte[] n : needles) {
-      if (indexOf(value, n) >= 0) {
+    for (ByteSearch n : needles) {
+      if (n.foundIn(value)) {
         return true;
       }
     }
     return false;
   }
 
+  /** The namespaces that exist: from the keys alone. */
   @Override
-  public boolean needsSurvey() {
-    return true;
-  }
-
-  @Override
-  public boolean surveyNeedsValue() {
-    return false;
+  public SurveyNeed surveyNeed(RegistryKey key) {
+    return SurveyNeed.KEY;
   }
 
   @Override
@@ -252,21 +249,5 @@ public final class MapNamespaceRule implements RewriteRule {
     o.changed(NAME, "data.namespace", ns, to, "base64 in the object");
     NewUidsRule.removeToken(o, obj, NAME, "the token names the old namespace; kube-controller-manager's token"
         + " controller writes a new one");
-  }
-
-  static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      if (hay[i] != needle[0]) {
-        continue;
-      }
-      for (int j = 1; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 }

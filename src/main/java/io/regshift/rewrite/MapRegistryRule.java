@@ -26,14 +26,15 @@ public final class MapRegistryRule implements RewriteRule {
   private static final List<String> CONTAINER_LISTS = List.of("initContainers", "containers", "ephemeralContainers");
 
   private final Map<String, String> mapping;
-  private final byte[][] needles;
+  private final ByteSearch[] needles;
 
   public MapRegistryRule(Map<String, String> mapping) {
     this.mapping = Map.copyOf(mapping);
     // a byte search rules out objects that cannot name OLD; unqualified Docker Hub images never
     // spell docker.io, so a docker.io mapping needs every workload decoded
     boolean hub = mapping.keySet().stream().anyMatch(s -> s.equals(DOCKER_HUB) || s.startsWith(DOCKER_HUB + "/"));
-    this.needles = hub ? null : mapping.keySet().stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    this.needles = hub ? null : mapping.keySet().stream()
+        .map(s -> new ByteSearch(s.getBytes(StandardCharsets.UTF_8))).toArray(ByteSearch[]::new);
   }
 
   /**
@@ -89,8 +90,8 @@ public final class MapRegistryRule implements RewriteRule {
     if (needles == null) {
       return true;
     }
-    for (byte[] n : needles) {
-      if (MapNamespaceRule.indexOf(value, n) >= 0) {
+    for (ByteSearch n : needles) {
+      if (n.foundIn(value)) {
         return true;
       }
     }

@@ -34,9 +34,10 @@ public final class ModifiersRule implements RewriteRule {
     this.modifiers = modifiers;
   }
 
+  /** The objects the rules may change, whole: the first pass tries the rules on them. */
   @Override
-  public boolean needsSurvey() {
-    return true;
+  public SurveyNeed surveyNeed(RegistryKey key) {
+    return mayChange(key) ? SurveyNeed.OBJECT : SurveyNeed.NONE;
   }
 
   /** First pass: the rules on a copy of the object, to find those that fail before anything is written. */

@@ -1,5 +1,6 @@
 package io.regshift.rewrite;
 
+import io.regshift.kube.RegistryKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -56,16 +57,16 @@ public final class NewUidsRule implements RewriteRule {
     return NAME;
   }
 
+  /** Every object's uid, read from its metadata head: the first pass decodes no object for it. */
   @Override
-  public boolean needsSurvey() {
-    return true;
+  public SurveyNeed surveyNeed(RegistryKey key) {
+    return SurveyNeed.HEAD;
   }
 
   @Override
   public void survey(RewriteObject object) {
-    Map<String, Object> md = object.object() == null ? null : TreeWalk.map(object.object(), "metadata");
-    if (md != null && md.get("uid") instanceof String uid && !uid.isEmpty()) {
-      uids.add(uid);
+    if (object.head() != null && !object.head().uid().isEmpty()) {
+      uids.add(object.head().uid());
     }
   }
 

@@ -40,9 +40,10 @@ public final class NodePortRule implements RewriteRule {
     return NAME;
   }
 
+  /** Services, whole (their node ports); nothing else. */
   @Override
-  public boolean needsSurvey() {
-    return true;
+  public SurveyNeed surveyNeed(RegistryKey key) {
+    return isService(key) ? SurveyNeed.OBJECT : SurveyNeed.NONE;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.regshift.rewrite;
 
 import io.regshift.etcd.MvccEntry;
+import io.regshift.kube.ObjectHead;
 import io.regshift.kube.RegistryKey;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -15,6 +16,7 @@ public final class RewriteObject {
   private final Consumer<Change> report;
   private RegistryKey key;
   private final Map<String, Object> object;
+  private final ObjectHead head;
   private boolean changed;
   private boolean dropped;
 
@@ -26,9 +28,21 @@ public final class RewriteObject {
    * @param report where changes go
    */
   public RewriteObject(MvccEntry entry, RegistryKey key, Map<String, Object> object, Consumer<Change> report) {
+    this(entry, key, object, null, report);
+  }
+
+  /**
+   * An object in the first pass, where only what the rules asked for is read.
+   *
+   * @param object the decoded tree, or null when no rule asked for it (or it could not be decoded)
+   * @param head   its metadata head, or null when no rule asked for it (or it could not be read)
+   */
+  public RewriteObject(MvccEntry entry, RegistryKey key, Map<String, Object> object, ObjectHead head,
+      Consumer<Change> report) {
     this.entry = entry;
     this.key = key;
     this.object = object;
+    this.head = head;
     this.report = report;
   }
 
@@ -44,6 +58,14 @@ public final class RewriteObject {
   /** The decoded object; null when its value could not be decoded. */
   public Map<String, Object> object() {
     return object;
+  }
+
+  /**
+   * The metadata head (uid, name, labels, owners) read in the first pass for rules that survey
+   * {@link RewriteRule.SurveyNeed#HEAD}; null otherwise, or when the value could not be read.
+   */
+  public ObjectHead head() {
+    return head;
   }
 
   /** Moves the object to another key, recording the change. */

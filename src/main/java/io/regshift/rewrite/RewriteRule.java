@@ -7,9 +7,9 @@ import io.regshift.kube.RegistryKey;
  * in place and records every change it makes. Rules run in a documented order (see
  * docs/rewrite.md); each sees the object as the rules before it left it.
  *
- * <p>Life cycle, driven by {@link Rewriter}: when {@link #needsSurvey()} is true, {@link #survey}
- * is called once per selected object in a first pass over the source, then {@link #plan()} once;
- * then {@link #apply} once per object in the pass that writes. A rule keeps only small
+ * <p>Life cycle, driven by {@link Rewriter}: in a first pass over the source, {@link #survey}
+ * is called once per selected object whose {@link #surveyNeed} is not NONE, then {@link #plan()}
+ * once; then {@link #apply} once per object in the pass that writes. A rule keeps only small
  * per-object entries between the passes (a uid, an IP), never whole objects.
  *
  * <p>{@link #apply} is called from several threads at once (decoding runs on every core): after
@@ -36,20 +36,33 @@ public interface RewriteRule {
     return mayChange(key);
   }
 
-  /** True when the rule must see every selected object before it can rewrite any. */
-  default boolean needsSurvey() {
-    return false;
+  /**
+   * What the first pass must read of one selected object for this rule: the first pass reads of
+   * each object only what some rule asks for (most objects need no decoding there at all).
+   */
+  enum SurveyNeed {
+    /** The rule does not survey this object. */
+    NONE,
+    /** The key only ({@link RewriteObject#key()}); nothing of the value is decoded. */
+    KEY,
+    /** The metadata head ({@link RewriteObject#head()}: uid, name, labels, owners), not the object. */
+    HEAD,
+    /** The whole decoded object ({@link RewriteObject#object()}). */
+    OBJECT
   }
 
   /**
-   * False when {@link #survey} needs the key only: the first pass then decodes no value for it
-   * ({@link RewriteObject#object()} is null).
+   * What {@link #survey} needs of the object stored under {@code key}; NONE (the default) for
+   * rules that need not see every object before they can rewrite any.
    */
-  default boolean surveyNeedsValue() {
-    return true;
+  default SurveyNeed surveyNeed(RegistryKey key) {
+    return SurveyNeed.NONE;
   }
 
-  /** First pass: one selected object, read-only. */
+  /**
+   * First pass: one selected object, read-only, with what {@link #surveyNeed} asked for (the head
+   * or object is null when the value could not be read).
+   */
   default void survey(RewriteObject object) {}
 
   /**

@@ -4,11 +4,13 @@ import io.regshift.etcd.MvccEntry;
 import io.regshift.kube.Cbor;
 import io.regshift.kube.Encoding;
 import io.regshift.kube.Json;
+import io.regshift.kube.ObjectHead;
 import io.regshift.kube.RegistryKey;
 import io.regshift.kube.RegistryKeys;
 import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.StoredValue;
 import io.regshift.kube.ValueCodec;
+import io.regshift.rewrite.RewriteRule.SurveyNeed;
 import io.regshift.sink.OrderedParallelMap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -86,8 +88,11 @@ public final class Rewriter {
     }
   }
 
-  /** What the first pass learned of one entry (made on a pool thread). */
-  public record Peek(MvccEntry entry, RegistryKey key, Map<String, Object> object, String problem) {}
+  /**
+   * What the first pass learned of one entry (made on a pool thread): as much as the rules asked
+   * for (see {@link RewriteRule#surveyNeed}), object and head null where none did.
+   */
+  public record Peek(MvccEntry entry, RegistryKey key, Map<String, Object> object, ObjectHead head, String problem) {}
 
   /**
    * @param rules              in the order they apply (see docs/rewrite.md)
@@ -142,39 +147,82 @@ public final class Rewriter {
     plan();
   }
 
-  /** Decodes what the first pass needs of one entry; thread-safe. */
+  /**
+   * Reads what the first pass needs of one entry; thread-safe. That is what the rules' {@link
+   * RewriteRule#surveyNeed} asks for, and, when a rule may change the entry, enough to know that
+   * it can be rewritten: for a sink that stores values the whole value, decoded (it is encoded
+   * again); for export its metadata head (encryption, envelope, metadata), so that an export with
+   * --new-uids does not decode every object twice.
+   */
   public Peek peek(MvccEntry e) {
     RegistryKey key = RegistryKeys.parse(e.keyString(), prefix, catalog);
     if (!key.inRegistry() || e.deleted()) {
-      return new Peek(e, key, null, null);
+      return new Peek(e, key, null, null, null);
     }
-    boolean changes = false;
-    RewriteRule changer = null;
+    SurveyNeed need = SurveyNeed.NONE;
+    for (RewriteRule r : rules) {
+      SurveyNeed n = r.surveyNeed(key);
+      need = n.compareTo(need) > 0 ? n : need;
+    }
+    // which rule may change the entry is asked only where it decides what is read, or when the
+    // value cannot be read: a byte search (--map-namespace) over every value costs
+    boolean readsAnyway = need == SurveyNeed.OBJECT || need == SurveyNeed.HEAD && !writesStoredValues;
+    RewriteRule changer = readsAnyway ? null : changer(key, e);
+    boolean decode = need == SurveyNeed.OBJECT || changer != null && writesStoredValues;
+    boolean readHead = need == SurveyNeed.HEAD || changer != null && !decode;
+    if (!decode && !readHead) {
+      return new Peek(e, key, null, null, null);
+    }
+    String problem = null;
+    Map<String, Object> object = null;
+    if (decode) {
+      StoredValue v = head(e);
+      if (!v.ok()) {
+        // undecodable, or encrypted under a key the configuration lacks (or without one)
+        changer = changer != null ? changer : changer(key, e);
+        if (changer != null) {
+          problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but " + v.error();
+        }
+      }
+      object = v.ok() ? v.object() : null;
+    }
+    ObjectHead head = null;
+    if (readHead || need == SurveyNeed.OBJECT && object != null && anyNeeds(key, SurveyNeed.HEAD)) {
+      try {
+        head = ObjectHead.read(e.keyString(), e.value(), codec);
+      } catch (IllegalArgumentException unreadable) {
+        changer = changer != null ? changer : changer(key, e);
+        if (changer != null && problem == null) {
+          problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but " + unreadable.getMessage();
+        }
+      }
+    }
+    return new Peek(e, key, object, head, problem);
+  }
+
+  /** The first rule that may change the entry (named in a problem), or null. */
+  private RewriteRule changer(RegistryKey key, MvccEntry e) {
     byte[] searched = searchable(e);
     for (RewriteRule r : rules) {
       if (r.mayChange(key, searched)) {
-        changes = true;
-        changer = changer == null ? r : changer;
+        return r;
       }
     }
-    boolean surveyValue = false;
+    return null;
+  }
+
+  private boolean anyNeeds(RegistryKey key, SurveyNeed need) {
     for (RewriteRule r : rules) {
-      surveyValue |= r.needsSurvey() && r.surveyNeedsValue();
+      if (r.surveyNeed(key) == need) {
+        return true;
+      }
     }
-    if (!changes && !surveyValue) {
-      return new Peek(e, key, null, null);
-    }
-    StoredValue v = head(e);
-    String problem = null;
-    if (changes && !v.ok()) {
-      problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but " + v.error();
-    }
-    return new Peek(e, key, v.ok() ? v.object() : null, problem);
+    return false;
   }
 
   /**
-   * The metadata a survey needs. For now the whole value, decoded for display; this is the one
-   * place to swap for a metadata-only peek (uid, name, namespace, ownerReferences).
+   * The whole value, decoded for display, for rules that survey objects and for a sink that
+   * stores values, which must be able to encode again what a rule would change.
    */
   private StoredValue head(MvccEntry e) {
     return codec.decode(e.keyString(), e.value(), false);
@@ -209,9 +257,9 @@ public final class Rewriter {
     if (!p.key().inRegistry() || p.entry().deleted()) {
       return;
     }
-    RewriteObject o = new RewriteObject(p.entry(), p.key(), p.object(), c -> {});
+    RewriteObject o = new RewriteObject(p.entry(), p.key(), p.object(), p.head(), c -> {});
     for (RewriteRule r : rules) {
-      if (r.needsSurvey()) {
+      if (r.surveyNeed(p.key()) != SurveyNeed.NONE) {
         r.survey(o);
       }
     }
@@ -264,7 +312,8 @@ public final class Rewriter {
     StoredValue v = codec.decode(e.keyString(), e.value(), writesStoredValues);
     if (!v.ok()) {
       throw new RewriteException(e.keyString() + ": cannot be rewritten: " + v.error()
-          + " (the source changed since the first pass?)");
+          // an export's first pass reads only the metadata of what it does not survey
+          + (writesStoredValues ? " (the source changed since the first pass?)" : ""));
     }
     List<Change> changes = new ArrayList<>();
     RewriteObject o = new RewriteObject(e, key, v.object(), changes::add);

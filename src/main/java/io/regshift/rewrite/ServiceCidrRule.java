@@ -70,9 +70,10 @@ public final class ServiceCidrRule implements RewriteRule {
     return NAME;
   }
 
+  /** Services, the RangeAllocations, IPAddresses and the ServiceCIDR, whole; nothing else. */
   @Override
-  public boolean needsSurvey() {
-    return true;
+  public SurveyNeed surveyNeed(RegistryKey key) {
+    return kindOf(key) == Kind.OTHER ? SurveyNeed.NONE : SurveyNeed.OBJECT;
   }
 
   @Override

@@ -35,33 +35,37 @@ final class TreeWalk {
 
   /** Walks the whole tree except the top-level fields named in {@code skip}. */
   static void walk(Map<String, Object> root, List<String> skip, Rewrite rewrite, Changes changes) {
-    StringBuilder path = new StringBuilder();
-    walkMap(root, path, rewrite, changes, skip);
+    // the path as segments (String keys, Integer indexes), made a string only for a change: most
+    // walks change nothing, and --new-uids walks every field of every object
+    walkMap(root, new ArrayList<>(), rewrite, changes, skip);
+  }
+
+  private static String path(List<Object> segments) {
+    return path(segments.toArray());
   }
 
   @SuppressWarnings("unchecked")
-  private static void walkMap(Map<String, Object> map, StringBuilder path, Rewrite rewrite, Changes changes, List<String> skip) {
+  private static void walkMap(Map<String, Object> map, List<Object> path, Rewrite rewrite, Changes changes, List<String> skip) {
     List<String[]> renames = null;
     for (Map.Entry<String, Object> e : map.entrySet()) {
       String field = e.getKey();
       if (skip != null && skip.contains(field)) {
         continue;
       }
-      int mark = path.length();
-      appendField(path, field);
+      path.add(field);
       Object v = e.getValue();
       if (v instanceof String s) {
         String n = rewrite.value(map, field, s);
         if (n != null && !n.equals(s)) {
           e.setValue(n);
-          changes.changed(path.toString(), s, n);
+          changes.changed(path(path), s, n);
         }
       } else if (v instanceof Map<?, ?> m) {
         walkMap((Map<String, Object>) m, path, rewrite, changes, null);
       } else if (v instanceof List<?> l) {
         walkList((List<Object>) l, map, field, path, rewrite, changes);
       }
-      path.setLength(mark);
+      path.remove(path.size() - 1);
       String newKey = rewrite.key(field);
       if (newKey != null && !newKey.equals(field)) {
         if (renames == null) {
@@ -79,10 +83,9 @@ final class TreeWalk {
       for (Map.Entry<String, Object> e : copy.entrySet()) {
         String n = byOld.get(e.getKey());
         if (n != null) {
-          int mark = path.length();
-          appendField(path, e.getKey());
-          changes.changed(path + " (key)", e.getKey(), n);
-          path.setLength(mark);
+          path.add(e.getKey());
+          changes.changed(path(path) + " (key)", e.getKey(), n);
+          path.remove(path.size() - 1);
         }
         map.put(n == null ? e.getKey() : n, e.getValue());
       }
@@ -90,24 +93,23 @@ final class TreeWalk {
   }
 
   @SuppressWarnings("unchecked")
-  private static void walkList(List<Object> list, Map<String, Object> owner, String field, StringBuilder path,
+  private static void walkList(List<Object> list, Map<String, Object> owner, String field, List<Object> path,
       Rewrite rewrite, Changes changes) {
     for (int i = 0; i < list.size(); i++) {
-      int mark = path.length();
-      path.append('[').append(i).append(']');
+      path.add(i);
       Object v = list.get(i);
       if (v instanceof String s) {
         String n = rewrite.value(owner, field, s);
         if (n != null && !n.equals(s)) {
           list.set(i, n);
-          changes.changed(path.toString(), s, n);
+          changes.changed(path(path), s, n);
         }
       } else if (v instanceof Map<?, ?> m) {
         walkMap((Map<String, Object>) m, path, rewrite, changes, null);
       } else if (v instanceof List<?> l) {
         walkList((List<Object>) l, owner, field, path, rewrite, changes);
       }
-      path.setLength(mark);
+      path.remove(path.size() - 1);
     }
   }
 
