@@ -53,6 +53,7 @@ public final class BoltWriter implements AutoCloseable {
     private final List<byte[][]> topLevel = new ArrayList<>();
     private BucketWriter open;
     private boolean finished;
+    private byte[] imageSha256;
 
     private BoltWriter(Path path, FileChannel channel) {
         this.path = path;
@@ -125,6 +126,7 @@ public final class BoltWriter implements AutoCloseable {
             channel.truncate(size);
             if (snapshotTrailer) {
                 byte[] hash = sha256(size);
+                imageSha256 = hash.clone();
                 writeFully(ByteBuffer.wrap(hash), size);
                 size += hash.length;
             }
@@ -134,6 +136,14 @@ public final class BoltWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": cannot write: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The SHA-256 of the image written by {@code finish(true)}, computed from the file's bytes as
+     * read back after writing them (what the trailer holds); null before, or without a trailer.
+     */
+    public byte[] imageSha256() {
+        return imageSha256 == null ? null : imageSha256.clone();
     }
 
     private void meta(ByteBuffer head, int index, long rootPage, long pgid, long txid) {
@@ -191,7 +201,9 @@ public final class BoltWriter implements AutoCloseable {
                 flush();
             }
             at = buffer.position();
-            Arrays.fill(buffer.array(), at, at + bytes, (byte) 0);
+            // the fill writes [at, at + size) whole (header, elements, data back to back): only the
+            // padding after it must be cleared of what the buffer held before
+            Arrays.fill(buffer.array(), at + size, at + bytes, (byte) 0);
             target = buffer;
         } else {
             flush();

@@ -71,7 +71,8 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
 
   /**
    * Appends one record; revisions must increase. A put must be stored under its own mod revision
-   * (etcd's invariant), a deletion under a tombstone revision.
+   * (etcd's invariant), a deletion under a tombstone revision. A put with {@link RevisionEntry#stored()}
+   * bytes is written as those bytes, which must be the entry's encoding.
    */
   public void add(RevisionEntry r) {
     RevisionKey rk = r.revision();
@@ -94,7 +95,8 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
       throw new IllegalArgumentException(e.keyString() + ": create revision " + e.createRevision() + ", version "
           + e.version() + " at revision " + e.modRevision() + " is not a stored etcd state");
     }
-    keys.put(rk.bytes(), KeyValueCodec.encode(e));
+    // an entry passed through unchanged keeps its stored bytes: no second encoding, nothing lost
+    keys.put(rk.bytes(), r.stored() != null ? r.stored() : KeyValueCodec.encode(e));
     if (e.lease() != 0) {
       leases.add(e.lease());
     }
@@ -188,6 +190,11 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
     // the names are ASCII, so String order is bbolt's byte order
     meta.forEach((k, v) -> w.put(k.getBytes(StandardCharsets.UTF_8), v));
     w.finish();
+  }
+
+  /** The SHA-256 of the image, as {@link #finish} read it back from the file for the trailer. */
+  public byte[] imageSha256() {
+    return bolt.imageSha256();
   }
 
   @Override

@@ -86,6 +86,7 @@ public final class SnapshotPipeline {
       long compacted;
       long head;
       EtcdSnapshotWriter.Summary summary;
+      byte[] imageSha256;
       try (EtcdSnapshotWriter writer = EtcdSnapshotWriter.create(staged.path());
            RevisionReader records = open(src, db, view, range, keep, rewrite, options)) {
         for (RevisionEntry r = records.next(); r != null; r = records.next()) {
@@ -95,7 +96,7 @@ public final class SnapshotPipeline {
             dropped++;
             continue;
           }
-          writer.add(new RevisionEntry(r.revision(), out));
+          writer.add(out == r.entry() ? r : new RevisionEntry(r.revision(), out)); // unchanged: its stored bytes
           if (ticker != null) {
             ticker.tick(read - dropped, out.value().length);
           }
@@ -128,8 +129,9 @@ public final class SnapshotPipeline {
         compacted = Math.max(finished, scheduled);
         summary = writer.finish(new EtcdSnapshotWriter.Bookkeeping(db == null ? null : db.file(),
             db == null ? 0 : db.meta().consistentIndex(), scheduled, finished));
+        imageSha256 = writer.imageSha256();
       }
-      List<String> problems = SnapshotFileCheck.problems(staged.path());
+      List<String> problems = SnapshotFileCheck.problems(staged.path(), imageSha256);
       if (!problems.isEmpty()) {
         throw new SinkException(target + ": the written snapshot does not verify, so it was not kept: "
             + String.join("; ", problems));

@@ -220,6 +220,28 @@ class RewriteSnapshotTest {
   }
 
   @Test
+  void aPastRevisionAndARewrittenFileWithARevisionMarkerGiveWhatEtcdHeld() {
+    // a full copy with a revision marker 5 past the head (a record without a key) ...
+    Path bumped = tmp.resolve("bumped.db");
+    rewrite("rewrite", snapshot.toString(), "-f", bumped.toString(), "--all-keys", "--keep-history", "--bump-revision", "5");
+    // ... read again: the latest state passes the marker by and resumes after it
+    Path latest = tmp.resolve("latest-of-bumped.db");
+    CliRun r = rewrite("rewrite", bumped.toString(), "-f", latest.toString(), "--all-keys");
+    assertTrue(r.err().contains("etcd resumes after revision " + (head + 5)), r.show());
+    // ... and as of a revision before the two deletions: the deleted secrets are there again
+    Path past = tmp.resolve("past.db");
+    rewrite("rewrite", bumped.toString(), "-f", past.toString(), "--all-keys", "--revision", String.valueOf(head - 2));
+    Map<String, Kv> then = content(source, head - 2, null);
+    assertTrue(then.containsKey("/registry/secrets/kube-system/token-1"), then.keySet().toString());
+    try (EtcdServer a = restore(latest); EtcdServer b = restore(past)) {
+      long[] rev = new long[1];
+      assertEquals(content(source, 0, null), content(new Etcdctl(a.endpoint()), 0, rev));
+      assertEquals(head + 5, rev[0]);
+      assertEquals(then, content(new Etcdctl(b.endpoint()), 0, null));
+    }
+  }
+
+  @Test
   void aLiveSourceIsSortedIntoRevisionOrder() {
     Path out = tmp.resolve("live.db");
     CliRun r = rewrite("rewrite", "etcd://" + etcd.server().hostPort(), "-f", out.toString());
