@@ -124,6 +124,17 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
 
   /** Writes the other buckets, the metas and the trailer. */
   public Summary finish(Bookkeeping b) {
+    Summary s = finishImage(b);
+    appendTrailer();
+    return s;
+  }
+
+  /**
+   * {@link #finish} less the trailer: the image is complete and readable once this returns, so a
+   * check can read it while {@link #appendTrailer()} hashes it. The summary's size counts the
+   * trailer to come.
+   */
+  public Summary finishImage(Bookkeeping b) {
     keys.finish();
     long leaseCount = writeLeases(b.copyFrom());
     long missing = leases.size() - leaseCount;
@@ -146,8 +157,13 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
       }
     }
     writeMeta(b);
-    long size = bolt.finish(true);
+    long size = bolt.finishImage() + 32;
     return new Summary(puts, tombstones, markers, leaseCount, missing, lastRevision(), size);
+  }
+
+  /** The SHA-256 trailer, hashed from the image as the file holds it; flushes the file to disk. Returns the hash. */
+  public byte[] appendTrailer() {
+    return bolt.appendTrailer();
   }
 
   private long writeLeases(BoltFile from) {

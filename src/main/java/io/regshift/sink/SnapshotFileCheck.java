@@ -25,26 +25,45 @@ public final class SnapshotFileCheck {
 
   /** One line per problem; empty when the file is sound. */
   public static List<String> problems(Path file) {
-    return problems(file, null);
+    List<String> problems = trailerProblems(file, null);
+    try (BoltFile f = BoltFile.open(file)) {
+      problems.addAll(imageProblems(f));
+    } catch (BoltException e) {
+      problems.add(e.getMessage());
+    }
+    return problems;
   }
 
   /**
-   * As {@link #problems(Path)}; {@code imageSha256}, when given, is the SHA-256 of the image that
-   * the writer computed by reading the finished file back: the stored trailer is compared with it
-   * instead of hashing the same bytes a second time.
+   * The trailer: present, and equal to {@code imageSha256} when given (the hash the writer
+   * computed by reading the finished image back, so the same bytes are not hashed twice), else to
+   * a fresh hash of the image.
    */
-  public static List<String> problems(Path file, byte[] imageSha256) {
+  public static List<String> trailerProblems(Path file, byte[] imageSha256) {
     List<String> problems = new ArrayList<>();
     try (BoltFile f = BoltFile.open(file)) {
-      for (Meta m : f.metas()) {
-        if (!m.valid()) {
-          problems.add("meta page " + m.index() + ": " + m.problem());
-        }
-      }
       if (!f.trailer().present()) {
         problems.add("no sha256 trailer");
       } else if (imageSha256 != null ? !Arrays.equals(f.trailer().stored(), imageSha256) : !f.trailer().verify()) {
         problems.add("the sha256 trailer does not match the image");
+      }
+    } catch (BoltException e) {
+      problems.add(e.getMessage());
+    }
+    return problems;
+  }
+
+  /**
+   * Everything but the trailer: metas, page graph, key-bucket records. Reads only the image, so
+   * it can run while the trailer is being hashed and appended.
+   */
+  public static List<String> imageProblems(BoltFile f) {
+    List<String> problems = new ArrayList<>();
+    try {
+      for (Meta m : f.metas()) {
+        if (!m.valid()) {
+          problems.add("meta page " + m.index() + ": " + m.problem());
+        }
       }
       problems.addAll(BoltChecker.check(f));
       Bucket keys = f.bucket("key");
