@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -239,6 +240,36 @@ class RewriteSnapshotTest {
       assertEquals(head + 5, rev[0]);
       assertEquals(then, content(new Etcdctl(b.endpoint()), 0, null));
     }
+  }
+
+  @Test
+  void aMovedNamespaceIsRewrittenAndEverythingElseKeepsItsStoredBytes() {
+    Path out = tmp.resolve("moved.db");
+    CliRun r = rewrite("rewrite", snapshot.toString(), "-f", out.toString(), "--all-keys", "--map-namespace", "default=fresh");
+    assertTrue(r.err().contains("map-namespace"), r.show());
+    Map<String, Kv> before = content(source, 0, null);
+    try (EtcdServer restored = restore(out)) {
+      Map<String, Kv> after = content(new Etcdctl(restored.endpoint()), 0, null);
+      assertTrue(after.containsKey("/registry/namespaces/fresh") && !after.containsKey("/registry/namespaces/default"));
+      int moved = 0;
+      int kept = 0;
+      for (Map.Entry<String, Kv> e : before.entrySet()) {
+        String key = e.getKey();
+        if (key.contains("/default/")) {
+          Kv now = after.get(key.replace("/default/", "/fresh/"));
+          assertNotNull(now, key + " moved");
+          assertFalse(after.containsKey(key), key + " left behind");
+          assertEquals(e.getValue().mod(), now.mod(), key + ": its revision");
+          assertTrue(new String(now.value(), StandardCharsets.ISO_8859_1).contains("fresh"), key);
+          moved++;
+        } else if (!new String(e.getValue().value(), StandardCharsets.ISO_8859_1).contains("default")) {
+          assertEquals(e.getValue(), after.get(key), key + ": nothing to rewrite, stored as it was");
+          kept++;
+        }
+      }
+      assertTrue(moved > 2 && kept > 5, "moved " + moved + ", kept " + kept);
+    }
+    assertSound(out, content(source, 0, null).values().stream().mapToLong(Kv::mod).max().orElseThrow());
   }
 
   @Test
