@@ -169,10 +169,6 @@ public final class EtcdDatabase implements AutoCloseable {
     };
     for (long position = 0; c.next(); position++) {
       RevisionKey rk = revisionKey(c, rkBuf);
-      if (rk.main() == -1) {
-        rkBuf = new byte[c.keyLength()];
-        rk = revisionKey(c, rkBuf);
-      }
       if (!view.admits(rk.main())) {
         break; // the bucket is in revision order: nothing later can be in the view
       }
@@ -191,13 +187,10 @@ public final class EtcdDatabase implements AutoCloseable {
     }
   }
 
-  /** The cursor's key as a revision; main -1 when {@code buf} is too small; fails on a key that is not one. */
+  /** The cursor's key as a revision, read into {@code buf} (longer than any revision key); fails on a key that is not one. */
   private RevisionKey revisionKey(Cursor c, byte[] buf) {
     int n = c.key(buf);
-    if (n > buf.length) {
-      return new RevisionKey(-1, 0, false);
-    }
-    RevisionKey rk = RevisionKey.parse(buf, n);
+    RevisionKey rk = n > buf.length ? null : RevisionKey.parse(buf, n);
     if (rk == null) {
       throw new MvccException(path() + ": key bucket holds a key that is not a revision (" + n + " bytes)");
     }
@@ -209,7 +202,7 @@ public final class EtcdDatabase implements AutoCloseable {
     Cursor c = file.bucket(KEY_BUCKET).cursor();
     return new RevisionReader() {
       long position = -1;
-      byte[] rkBuf = new byte[32];
+      final byte[] rkBuf = new byte[32];
 
       @Override
       public RevisionEntry next() {
@@ -224,10 +217,6 @@ public final class EtcdDatabase implements AutoCloseable {
           position++;
         }
         RevisionKey rk = revisionKey(c, rkBuf);
-        if (rk.main() == -1) {
-          rkBuf = new byte[c.keyLength()];
-          rk = revisionKey(c, rkBuf);
-        }
         byte[] kv = c.value();
         return new RevisionEntry(rk, KeyValueCodec.decode(kv, rk), kv);
       }
