@@ -156,7 +156,8 @@ class RestoreEncryptionTest {
     Map<String, byte[]> first = registry(target.endpoint());
     // the journal of a run whose answers were all lost: every key sent ("P"), none seen committed
     Map<?, ?> status = (Map<?, ?>) ((List<?>) Json.parse(new Etcdctl(target.endpoint()).run("endpoint", "status", "-w", "json"))).get(0);
-    long cluster = (Long) ((Map<?, ?>) ((Map<?, ?>) status.get("Status")).get("header")).get("cluster_id");
+    // a uint64: above Long.MAX_VALUE it parses as a BigInteger; its low 64 bits print the same hex
+    long cluster = ((Number) ((Map<?, ?>) ((Map<?, ?>) status.get("Status")).get("header")).get("cluster_id")).longValue();
     StringBuilder journal = new StringBuilder("regshift-restore-journal 1 target cluster " + Long.toHexString(cluster) + " prefix /registry/\n");
     java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
     first.forEach((k, v) -> journal.append("P ").append(java.util.HexFormat.of().formatHex(sha.digest(v))).append(' ')
