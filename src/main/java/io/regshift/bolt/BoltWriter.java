@@ -53,6 +53,9 @@ public final class BoltWriter implements AutoCloseable {
     private final List<byte[][]> topLevel = new ArrayList<>();
     private BucketWriter open;
     private boolean finished;
+    private byte[] imageSha256;
+    private long imageSize = -1;
+    private static final int TRAILER_SIZE = 32;
 
     private BoltWriter(Path path, FileChannel channel) {
         this.path = path;
@@ -102,8 +105,26 @@ public final class BoltWriter implements AutoCloseable {
      * SHA-256 of the image is appended. Returns the file size. The file is flushed to disk.
      */
     public long finish(boolean snapshotTrailer) {
+        long size = finishImage();
+        if (snapshotTrailer) {
+            appendTrailer();
+            return size + TRAILER_SIZE;
+        }
+        force();
+        return size;
+    }
+
+    /**
+     * The first half of {@link #finish(boolean) finish(true)}: the root bucket, the freelist and
+     * both metas, so that the image is complete and can be read (and checked) while
+     * {@link #appendTrailer()} hashes it. Returns the image size.
+     */
+    public long finishImage() {
         if (open != null && !open.done) {
             throw new IllegalStateException("bucket " + Keys.display(open.name) + " is still being written");
+        }
+        if (imageSize >= 0) {
+            throw new IllegalStateException("the image is already finished");
         }
         topLevel.sort(Comparator.comparing((byte[][] e) -> e[0], Arrays::compareUnsigned));
         BucketWriter root = new BucketWriter(new byte[0], false);
@@ -121,19 +142,49 @@ public final class BoltWriter implements AutoCloseable {
             header(head, 2 * PAGE_SIZE, FREELIST_PAGE, PageType.FREELIST, 0, 0);
             head.clear();
             writeFully(head, 0);
-            long size = pgid * PAGE_SIZE;
-            channel.truncate(size);
-            if (snapshotTrailer) {
-                byte[] hash = sha256(size);
-                writeFully(ByteBuffer.wrap(hash), size);
-                size += hash.length;
-            }
-            channel.force(true);
-            finished = true;
-            return size;
+            imageSize = pgid * PAGE_SIZE;
+            channel.truncate(imageSize);
+            return imageSize;
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": cannot write: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The second half of {@link #finish(boolean) finish(true)}: hashes the image as the file holds
+     * it (read back, not as it was meant to be), appends the SHA-256 as {@code etcdctl snapshot
+     * save} does, and flushes the file to disk. Returns the hash.
+     */
+    public byte[] appendTrailer() {
+        if (imageSize < 0) {
+            throw new IllegalStateException("finishImage() first");
+        }
+        try {
+            byte[] hash = sha256(imageSize);
+            writeFully(ByteBuffer.wrap(hash), imageSize);
+            imageSha256 = hash.clone();
+            force();
+            return hash;
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    private void force() {
+        try {
+            channel.force(true);
+            finished = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The SHA-256 of the image written by {@code finish(true)}, computed from the file's bytes as
+     * read back after writing them (what the trailer holds); null before, or without a trailer.
+     */
+    public byte[] imageSha256() {
+        return imageSha256 == null ? null : imageSha256.clone();
     }
 
     private void meta(ByteBuffer head, int index, long rootPage, long pgid, long txid) {
@@ -191,7 +242,9 @@ public final class BoltWriter implements AutoCloseable {
                 flush();
             }
             at = buffer.position();
-            Arrays.fill(buffer.array(), at, at + bytes, (byte) 0);
+            // the fill writes [at, at + size) whole (header, elements, data back to back): only the
+            // padding after it must be cleared of what the buffer held before
+            Arrays.fill(buffer.array(), at + size, at + bytes, (byte) 0);
             target = buffer;
         } else {
             flush();

@@ -7,6 +7,7 @@ import io.regshift.kube.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -107,9 +108,12 @@ public final class EtcdDatabase implements AutoCloseable {
 
   /**
    * The records {@code view} selects, in revision order (the key bucket's own), each under its
-   * revision: what a snapshot writer copies. A history view is one scan of the bucket. A latest
-   * (or as-of) view first sorts references by key to find each key's newest revision, then sorts
-   * the live ones by revision; both sorts spill to disk, so memory stays bounded. etcdutl's
+   * revision and with its stored bytes: what a snapshot writer copies. A history view is one scan
+   * of the bucket. A latest (or as-of) view is two: the first sorts references by key (in bounded
+   * memory, spilling to disk) to find each key's newest revision and marks that record's position
+   * in the bucket, one bit per stored revision; the second walks the bucket again and yields the
+   * marked records, so they come in revision order without a second sort or a read per record.
+   * {@code keep} is asked once per key there (once per record in a history view). etcdutl's
    * revision markers (records without a key) are left out.
    */
   public RevisionReader readByRevision(ReadView view, KeyRange range, java.util.function.Predicate<byte[]> keep) {
@@ -122,40 +126,104 @@ public final class EtcdDatabase implements AutoCloseable {
     if (view.mode() == ReadView.Mode.HISTORY) {
       return historyScan(range, keep);
     }
-    long budget = RevisionSorter.defaultBudget() / 2;
-    RevisionSorter byRevision = new RevisionSorter(budget, RevisionRef.REVISION_ORDER, chunk -> chunk);
-    try (RevisionSorter byKey = new RevisionSorter(budget, chunk -> latestOnly(chunk, view))) {
-      collect(view, range, keep, byKey);
+    BitSet newest = new BitSet();
+    // the note carries the record's position in the bucket
+    try (RevisionSorter byKey = new RevisionSorter(RevisionSorter.defaultBudget(), chunk -> latestOnly(chunk, view))) {
+      scanKeys(view, range, byKey);
       Iterator<RevisionRef> refs = byKey.sorted();
       RevisionRef last = null;
       while (refs.hasNext()) {
         RevisionRef r = refs.next();
-        if (last != null && !r.sameKey(last) && !last.tombstone()) {
-          byRevision.add(last);
+        if (last != null && !r.sameKey(last)) {
+          markIfLive(last, keep, newest);
         }
         last = r;
       }
-      if (last != null && !last.tombstone()) {
-        byRevision.add(last);
+      if (last != null) {
+        markIfLive(last, keep, newest);
       }
-    } catch (RuntimeException e) {
-      byRevision.close();
-      throw e;
     }
-    Iterator<RevisionRef> ordered = byRevision.sorted();
+    return markedScan(newest);
+  }
+
+  private static void markIfLive(RevisionRef newestOfKey, java.util.function.Predicate<byte[]> keep, BitSet marks) {
+    if (!newestOfKey.tombstone() && keep.test(newestOfKey.key())) {
+      marks.set(Math.toIntExact(newestOfKey.note()));
+    }
+  }
+
+  /**
+   * The first scan of a latest view: a reference per record in the view and range, its position in
+   * the bucket as the note. Keys are read in place, values not at all.
+   */
+  private void scanKeys(ReadView view, KeyRange range, RevisionSorter sorter) {
+    Cursor c = file.bucket(KEY_BUCKET).cursor();
+    byte[] rkBuf = new byte[32];
+    KeyValueFields kv = new KeyValueFields();
+    byte[][] key = new byte[1][];
+    boolean[] parsed = new boolean[1];
+    Cursor.ValueSink keyOf = (array, offset, length) -> {
+      parsed[0] = kv.parse(array, offset, length);
+      key[0] = parsed[0] && kv.keyOffset >= 0
+          ? java.util.Arrays.copyOfRange(array, kv.keyOffset, kv.keyOffset + kv.keyLength) : null;
+    };
+    for (long position = 0; c.next(); position++) {
+      RevisionKey rk = revisionKey(c, rkBuf);
+      if (!view.admits(rk.main())) {
+        break; // the bucket is in revision order: nothing later can be in the view
+      }
+      c.value(keyOf);
+      if (!parsed[0]) {
+        // no key (a marker) or not well-formed: the full decoder tells which, and says why
+        byte[] record = c.value();
+        key[0] = KeyValueCodec.key(record, 0, record.length);
+      }
+      if (key[0] == null || key[0].length == 0) {
+        continue; // etcdutl's --bump-revision marker: a revision with no key
+      }
+      if (range.contains(key[0])) {
+        sorter.add(new RevisionRef(key[0], rk.main(), rk.sub(), rk.tombstone(), c.valueOffset(), c.valueLength(), position));
+      }
+    }
+  }
+
+  /** The cursor's key as a revision, read into {@code buf} (longer than any revision key); fails on a key that is not one. */
+  private RevisionKey revisionKey(Cursor c, byte[] buf) {
+    int n = c.key(buf);
+    RevisionKey rk = n > buf.length ? null : RevisionKey.parse(buf, n);
+    if (rk == null) {
+      throw new MvccException(path() + ": key bucket holds a key that is not a revision (" + n + " bytes)");
+    }
+    return rk;
+  }
+
+  /** The second scan of a latest view: the records at the marked positions, in bucket order. */
+  private RevisionReader markedScan(BitSet marks) {
+    Cursor c = file.bucket(KEY_BUCKET).cursor();
     return new RevisionReader() {
+      long position = -1;
+      final byte[] rkBuf = new byte[32];
+
       @Override
       public RevisionEntry next() {
-        if (!ordered.hasNext()) {
+        int want = marks.nextSetBit((int) position + 1);
+        if (want < 0) {
           return null;
         }
-        RevisionRef r = ordered.next();
-        return new RevisionEntry(r.revision(), load(r));
+        while (position < want) {
+          if (!c.next()) {
+            throw new MvccException(path() + ": the key bucket ended before record " + want + " of the first scan");
+          }
+          position++;
+        }
+        RevisionKey rk = revisionKey(c, rkBuf);
+        byte[] kv = c.value();
+        return new RevisionEntry(rk, KeyValueCodec.decode(kv, rk), kv);
       }
 
       @Override
       public void close() {
-        byRevision.close();
+        // nothing held but the cursor and the marks
       }
     };
   }
@@ -176,7 +244,7 @@ public final class EtcdDatabase implements AutoCloseable {
           if (key == null || key.length == 0 || !range.contains(key) || !keep.test(key)) {
             continue;
           }
-          return new RevisionEntry(rk, KeyValueCodec.decode(kv, rk));
+          return new RevisionEntry(rk, KeyValueCodec.decode(kv, rk), kv);
         }
         return null;
       }

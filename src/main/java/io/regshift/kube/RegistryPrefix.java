@@ -19,7 +19,9 @@ public final class RegistryPrefix {
         if (prefix == null) {
             return DEFAULT;
         }
-        String slashed = "/" + prefix.trim();
+        String trimmed = prefix.trim();
+        // "/registry" as given needs no slash added (nor, then, the pattern below)
+        String slashed = trimmed.startsWith("/") ? trimmed : "/" + trimmed;
         // called for every key parsed: compile no pattern when there is nothing to collapse
         String collapsed = slashed.contains("//") ? MULTIPLE_SLASHES.matcher(slashed).replaceAll("/") : slashed;
         return collapsed.endsWith("/") ? collapsed.substring(0, collapsed.length() - 1) : collapsed;

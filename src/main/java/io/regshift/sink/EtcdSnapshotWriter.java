@@ -71,7 +71,8 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
 
   /**
    * Appends one record; revisions must increase. A put must be stored under its own mod revision
-   * (etcd's invariant), a deletion under a tombstone revision.
+   * (etcd's invariant), a deletion under a tombstone revision. A put with {@link RevisionEntry#stored()}
+   * bytes is written as those bytes, which must be the entry's encoding.
    */
   public void add(RevisionEntry r) {
     RevisionKey rk = r.revision();
@@ -94,7 +95,8 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
       throw new IllegalArgumentException(e.keyString() + ": create revision " + e.createRevision() + ", version "
           + e.version() + " at revision " + e.modRevision() + " is not a stored etcd state");
     }
-    keys.put(rk.bytes(), KeyValueCodec.encode(e));
+    // an entry passed through unchanged keeps its stored bytes: no second encoding, nothing lost
+    keys.put(rk.bytes(), r.stored() != null ? r.stored() : KeyValueCodec.encode(e));
     if (e.lease() != 0) {
       leases.add(e.lease());
     }
@@ -122,6 +124,17 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
 
   /** Writes the other buckets, the metas and the trailer. */
   public Summary finish(Bookkeeping b) {
+    Summary s = finishImage(b);
+    appendTrailer();
+    return s;
+  }
+
+  /**
+   * {@link #finish} less the trailer: the image is complete and readable once this returns, so a
+   * check can read it while {@link #appendTrailer()} hashes it. The summary's size counts the
+   * trailer to come.
+   */
+  public Summary finishImage(Bookkeeping b) {
     keys.finish();
     long leaseCount = writeLeases(b.copyFrom());
     long missing = leases.size() - leaseCount;
@@ -144,8 +157,13 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
       }
     }
     writeMeta(b);
-    long size = bolt.finish(true);
+    long size = bolt.finishImage() + 32;
     return new Summary(puts, tombstones, markers, leaseCount, missing, lastRevision(), size);
+  }
+
+  /** The SHA-256 trailer, hashed from the image as the file holds it; flushes the file to disk. Returns the hash. */
+  public byte[] appendTrailer() {
+    return bolt.appendTrailer();
   }
 
   private long writeLeases(BoltFile from) {
@@ -188,6 +206,11 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
     // the names are ASCII, so String order is bbolt's byte order
     meta.forEach((k, v) -> w.put(k.getBytes(StandardCharsets.UTF_8), v));
     w.finish();
+  }
+
+  /** The SHA-256 of the image, as {@link #finish} read it back from the file for the trailer. */
+  public byte[] imageSha256() {
+    return bolt.imageSha256();
   }
 
   @Override

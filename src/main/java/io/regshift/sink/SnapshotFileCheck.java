@@ -10,6 +10,7 @@ import io.regshift.etcd.KeyValueFields;
 import io.regshift.etcd.RevisionKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,17 +25,45 @@ public final class SnapshotFileCheck {
 
   /** One line per problem; empty when the file is sound. */
   public static List<String> problems(Path file) {
+    List<String> problems = trailerProblems(file, null);
+    try (BoltFile f = BoltFile.open(file)) {
+      problems.addAll(imageProblems(f));
+    } catch (BoltException e) {
+      problems.add(e.getMessage());
+    }
+    return problems;
+  }
+
+  /**
+   * The trailer: present, and equal to {@code imageSha256} when given (the hash the writer
+   * computed by reading the finished image back, so the same bytes are not hashed twice), else to
+   * a fresh hash of the image.
+   */
+  public static List<String> trailerProblems(Path file, byte[] imageSha256) {
     List<String> problems = new ArrayList<>();
     try (BoltFile f = BoltFile.open(file)) {
+      if (!f.trailer().present()) {
+        problems.add("no sha256 trailer");
+      } else if (imageSha256 != null ? !Arrays.equals(f.trailer().stored(), imageSha256) : !f.trailer().verify()) {
+        problems.add("the sha256 trailer does not match the image");
+      }
+    } catch (BoltException e) {
+      problems.add(e.getMessage());
+    }
+    return problems;
+  }
+
+  /**
+   * Everything but the trailer: metas, page graph, key-bucket records. Reads only the image, so
+   * it can run while the trailer is being hashed and appended.
+   */
+  public static List<String> imageProblems(BoltFile f) {
+    List<String> problems = new ArrayList<>();
+    try {
       for (Meta m : f.metas()) {
         if (!m.valid()) {
           problems.add("meta page " + m.index() + ": " + m.problem());
         }
-      }
-      if (!f.trailer().present()) {
-        problems.add("no sha256 trailer");
-      } else if (!f.trailer().verify()) {
-        problems.add("the sha256 trailer does not match the image");
       }
       problems.addAll(BoltChecker.check(f));
       Bucket keys = f.bucket("key");
@@ -43,10 +72,15 @@ public final class SnapshotFileCheck {
         return problems;
       }
       KeyValueFields kv = new KeyValueFields();
+      boolean[] parses = new boolean[1];
+      // values are parsed where they lie, not copied: this walk sees every record of the file
+      Cursor.ValueSink parse = (array, offset, length) -> parses[0] = length == 0 || kv.parse(array, offset, length);
+      byte[] rkBuf = new byte[RevisionKey.LENGTH + 1];
       Cursor c = keys.cursor();
       RevisionKey previous = null;
       while (c.next() && problems.size() < MAX_PROBLEMS) {
-        RevisionKey rk = RevisionKey.parse(c.key());
+        int n = c.key(rkBuf);
+        RevisionKey rk = n > rkBuf.length ? null : RevisionKey.parse(rkBuf, n);
         if (rk == null) {
           problems.add("key bucket: a key that is not a revision");
           continue;
@@ -55,8 +89,8 @@ public final class SnapshotFileCheck {
           problems.add("key bucket: revision " + rk + " follows " + previous);
         }
         previous = rk;
-        byte[] v = c.value();
-        if (v.length > 0 && !kv.parse(v)) {
+        c.value(parse);
+        if (!parses[0]) {
           problems.add("revision " + rk + ": the KeyValue record does not parse");
         }
       }

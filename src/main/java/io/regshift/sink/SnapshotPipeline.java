@@ -1,5 +1,7 @@
 package io.regshift.sink;
 
+import io.regshift.bolt.BoltException;
+import io.regshift.bolt.BoltFile;
 import io.regshift.etcd.EntryReader;
 import io.regshift.etcd.EntryRevisionSorter;
 import io.regshift.etcd.EtcdDatabase;
@@ -12,7 +14,10 @@ import io.regshift.etcd.RevisionSorter;
 import io.regshift.source.SnapshotSource;
 import io.regshift.source.Source;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Predicate;
 
 /**
@@ -86,6 +91,7 @@ public final class SnapshotPipeline {
       long compacted;
       long head;
       EtcdSnapshotWriter.Summary summary;
+      List<String> problems;
       try (EtcdSnapshotWriter writer = EtcdSnapshotWriter.create(staged.path());
            RevisionReader records = open(src, db, view, range, keep, rewrite, options)) {
         for (RevisionEntry r = records.next(); r != null; r = records.next()) {
@@ -95,7 +101,7 @@ public final class SnapshotPipeline {
             dropped++;
             continue;
           }
-          writer.add(new RevisionEntry(r.revision(), out));
+          writer.add(out == r.entry() ? r : new RevisionEntry(r.revision(), out)); // unchanged: its stored bytes
           if (ticker != null) {
             ticker.tick(read - dropped, out.value().length);
           }
@@ -126,16 +132,68 @@ public final class SnapshotPipeline {
           }
         }
         compacted = Math.max(finished, scheduled);
-        summary = writer.finish(new EtcdSnapshotWriter.Bookkeeping(db == null ? null : db.file(),
+        summary = writer.finishImage(new EtcdSnapshotWriter.Bookkeeping(db == null ? null : db.file(),
             db == null ? 0 : db.meta().consistentIndex(), scheduled, finished));
+        problems = checkWhileHashing(staged.path(), writer);
       }
-      List<String> problems = SnapshotFileCheck.problems(staged.path());
       if (!problems.isEmpty()) {
         throw new SinkException(target + ": the written snapshot does not verify, so it was not kept: "
             + String.join("; ", problems));
       }
       staged.commit();
       return new Result(summary, read, dropped, revision, head, compacted);
+    }
+  }
+
+  /**
+   * The finished image is checked (metas, page graph, every record) on a second thread while this
+   * one hashes it and appends the trailer: both read the same bytes from the page cache, and the
+   * file is read for the hash once, not again for the check. The trailer is then compared with
+   * that hash.
+   */
+  private static List<String> checkWhileHashing(Path staged, EtcdSnapshotWriter writer) {
+    List<String> problems = new ArrayList<>();
+    try (BoltFile image = BoltFile.open(staged)) {
+      FutureTask<List<String>> check = new FutureTask<>(() -> SnapshotFileCheck.imageProblems(image));
+      Thread checker = new Thread(check, "regshift-snapshot-check");
+      checker.setDaemon(true);
+      checker.start();
+      byte[] hash;
+      try {
+        hash = writer.appendTrailer();
+      } finally {
+        // the check reads the image's mappings: it must be over before they are closed
+        problems.addAll(result(check));
+      }
+      problems.addAll(SnapshotFileCheck.trailerProblems(staged, hash));
+    } catch (BoltException e) {
+      problems.add(e.getMessage());
+    }
+    return problems;
+  }
+
+  private static List<String> result(FutureTask<List<String>> check) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return check.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // wait on: the image must not be closed under the check
+        }
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

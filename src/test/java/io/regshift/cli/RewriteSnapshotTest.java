@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -225,6 +226,58 @@ class RewriteSnapshotTest {
       content(after, 0, rev);
       assertEquals(head + 1001, rev[0]);
     }
+  }
+
+  @Test
+  void aPastRevisionAndARewrittenFileWithARevisionMarkerGiveWhatEtcdHeld() {
+    // a full copy with a revision marker 5 past the head (a record without a key) ...
+    Path bumped = tmp.resolve("bumped.db");
+    rewrite("rewrite", snapshot.toString(), "-f", bumped.toString(), "--all-keys", "--keep-history", "--bump-revision", "5");
+    // ... read again: the latest state passes the marker by and resumes after it
+    Path latest = tmp.resolve("latest-of-bumped.db");
+    CliRun r = rewrite("rewrite", bumped.toString(), "-f", latest.toString(), "--all-keys");
+    assertTrue(r.err().contains("etcd resumes after revision " + (head + 5)), r.show());
+    // ... and as of a revision before the two deletions: the deleted secrets are there again
+    Path past = tmp.resolve("past.db");
+    rewrite("rewrite", bumped.toString(), "-f", past.toString(), "--all-keys", "--revision", String.valueOf(head - 2));
+    Map<String, Kv> then = content(source, head - 2, null);
+    assertTrue(then.containsKey("/registry/secrets/kube-system/token-1"), then.keySet().toString());
+    try (EtcdServer a = restore(latest); EtcdServer b = restore(past)) {
+      long[] rev = new long[1];
+      assertEquals(content(source, 0, null), content(new Etcdctl(a.endpoint()), 0, rev));
+      assertEquals(head + 5, rev[0]);
+      assertEquals(then, content(new Etcdctl(b.endpoint()), 0, null));
+    }
+  }
+
+  @Test
+  void aMovedNamespaceIsRewrittenAndEverythingElseKeepsItsStoredBytes() {
+    Path out = tmp.resolve("moved.db");
+    CliRun r = rewrite("rewrite", snapshot.toString(), "-f", out.toString(), "--all-keys", "--map-namespace", "default=fresh");
+    assertTrue(r.err().contains("map-namespace"), r.show());
+    Map<String, Kv> before = content(source, 0, null);
+    try (EtcdServer restored = restore(out)) {
+      Map<String, Kv> after = content(new Etcdctl(restored.endpoint()), 0, null);
+      assertTrue(after.containsKey("/registry/namespaces/fresh") && !after.containsKey("/registry/namespaces/default"));
+      int moved = 0;
+      int kept = 0;
+      for (Map.Entry<String, Kv> e : before.entrySet()) {
+        String key = e.getKey();
+        if (key.contains("/default/")) {
+          Kv now = after.get(key.replace("/default/", "/fresh/"));
+          assertNotNull(now, key + " moved");
+          assertFalse(after.containsKey(key), key + " left behind");
+          assertEquals(e.getValue().mod(), now.mod(), key + ": its revision");
+          assertTrue(new String(now.value(), StandardCharsets.ISO_8859_1).contains("fresh"), key);
+          moved++;
+        } else if (!new String(e.getValue().value(), StandardCharsets.ISO_8859_1).contains("default")) {
+          assertEquals(e.getValue(), after.get(key), key + ": nothing to rewrite, stored as it was");
+          kept++;
+        }
+      }
+      assertTrue(moved > 2 && kept > 5, "moved " + moved + ", kept " + kept);
+    }
+    assertSound(out, content(source, 0, null).values().stream().mapToLong(Kv::mod).max().orElseThrow());
   }
 
   @Test
