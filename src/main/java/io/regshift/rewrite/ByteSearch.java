@@ -20,6 +20,16 @@ final class ByteSearch {
     }
   }
 
+  /** True when any of {@code needles} occurs in {@code hay}. */
+  static boolean anyIn(ByteSearch[] needles, byte[] hay) {
+    for (ByteSearch n : needles) {
+      if (n.foundIn(hay)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The first index of the needle in {@code hay}, or -1. */
   int indexIn(byte[] hay) {
     int n = needle.length;

@@ -92,12 +92,7 @@ public final class MapNamespaceRule implements RewriteRule {
     }
     // elsewhere only a reference can name OLD, and then its bytes hold it (protobuf, JSON and
     // CBOR keep strings as they are; namespace names need no escaping)
-    for (ByteSearch n : needles) {
-      if (n.foundIn(value)) {
-        return true;
-      }
-    }
-    return false;
+    return ByteSearch.anyIn(needles, value);
   }
 
   /** The namespaces that exist: from the keys alone. */
@@ -192,8 +187,8 @@ public final class MapNamespaceRule implements RewriteRule {
     }
   };
 
-  private String keyed(String key) {
-    String json = key.substring(2);
+  /** The JSON object {@code json} holds, its namespace references mapped; null when it is none or nothing changed. */
+  private Map<String, Object> mappedJson(String json) {
     Object tree;
     try {
       tree = Json.parse(json);
@@ -207,26 +202,19 @@ public final class MapNamespaceRule implements RewriteRule {
     Map<String, Object> map = (Map<String, Object>) m;
     boolean[] changed = {false};
     TreeWalk.walk(map, null, rewrite, (p, a, b) -> changed[0] = true);
-    return changed[0] ? "k:" + Json.writeRecord(map, false) : null;
+    return changed[0] ? map : null;
+  }
+
+  private String keyed(String key) {
+    Map<String, Object> map = mappedJson(key.substring(2));
+    return map == null ? null : "k:" + Json.writeRecord(map, false);
   }
 
   /** kubectl's last applied configuration (JSON, a trailing newline), with its namespace references mapped. */
   private String lastApplied(String value) {
-    Object tree;
-    try {
-      tree = Json.parse(value);
-    } catch (RuntimeException e) {
-      return null;
-    }
-    if (!(tree instanceof Map<?, ?> m)) {
-      return null;
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> map = (Map<String, Object>) m;
-    boolean[] changed = {false};
-    TreeWalk.walk(map, null, rewrite, (p, a, b) -> changed[0] = true);
+    Map<String, Object> map = mappedJson(value);
     // kubectl writes it with json.Marshal of a map: keys sorted, then a newline
-    return changed[0] ? Json.write(map) + (value.endsWith("\n") ? "\n" : "") : null;
+    return map == null ? null : Json.write(map) + (value.endsWith("\n") ? "\n" : "");
   }
 
   /** A legacy service-account token Secret: data.namespace (base64 in the tree) and its token. */

@@ -87,15 +87,7 @@ public final class MapRegistryRule implements RewriteRule {
     if (!mayChange(key)) {
       return false;
     }
-    if (needles == null) {
-      return true;
-    }
-    for (ByteSearch n : needles) {
-      if (n.foundIn(value)) {
-        return true;
-      }
-    }
-    return false;
+    return needles == null || ByteSearch.anyIn(needles, value);
   }
 
   @Override
