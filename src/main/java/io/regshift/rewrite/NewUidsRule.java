@@ -139,28 +139,7 @@ public final class NewUidsRule implements RewriteRule {
 
   /** References other than owners whose object is not in the selection: kept, reported. */
   private void danglingReferences(RewriteObject o, Map<String, Object> obj) {
-    check(o, TreeWalk.map(obj, "spec", "claimRef"), "spec.claimRef");
-    check(o, TreeWalk.map(obj, "involvedObject"), "involvedObject");
-    check(o, TreeWalk.map(obj, "related"), "related");
-    List<Object> subsets = TreeWalk.list(obj, "subsets");
-    for (int s = 0; s < subsets.size(); s++) {
-      for (String list : List.of("addresses", "notReadyAddresses")) {
-        List<Object> addresses = subsets.get(s) instanceof Map<?, ?> m ? TreeWalk.list(cast(m), list) : List.of();
-        for (int a = 0; a < addresses.size(); a++) {
-          if (addresses.get(a) instanceof Map<?, ?> addr) {
-            check(o, TreeWalk.map(cast(addr), "targetRef"), TreeWalk.path("subsets", s, list, a, "targetRef"));
-          }
-        }
-      }
-    }
-    if ("EndpointSlice".equals(obj.get("kind"))) {
-      List<Object> eps = TreeWalk.list(obj, "endpoints");
-      for (int i = 0; i < eps.size(); i++) {
-        if (eps.get(i) instanceof Map<?, ?> ep) {
-          check(o, TreeWalk.map(cast(ep), "targetRef"), TreeWalk.path("endpoints", i, "targetRef"));
-        }
-      }
-    }
+    ObjectReferences.forEach(obj, (ref, path) -> check(o, ref, path));
     Map<String, Object> annotations = TreeWalk.map(obj, "metadata", "annotations");
     if (annotations != null && annotations.get(SA_UID_ANNOTATION) instanceof String uid && !selected(uid)) {
       o.kept(NAME, TreeWalk.path("metadata", "annotations", SA_UID_ANNOTATION), uid,
@@ -174,10 +153,6 @@ public final class NewUidsRule implements RewriteRule {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> cast(Map<?, ?> m) {
-    return (Map<String, Object>) m;
-  }
 
   private boolean selected(String value) {
     return (UidSet.maybeUid(value) || uids.hasOther()) && uids.contains(value);

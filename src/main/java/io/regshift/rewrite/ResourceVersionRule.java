@@ -1,7 +1,6 @@
 package io.regshift.rewrite;
 
 import io.regshift.kube.RegistryKey;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,7 +16,7 @@ import java.util.Set;
  */
 public final class ResourceVersionRule implements RewriteRule {
   public static final String NAME = "resource-version";
-  private static final Set<String> REFERENCING = Set.of("persistentvolumes", "events", "endpoints", "cronjobs");
+  private static final Set<String> REFERENCING = Set.of("persistentvolumes", "events", "endpoints", "endpointslices", "cronjobs");
 
   @Override
   public String name() {
@@ -33,26 +32,7 @@ public final class ResourceVersionRule implements RewriteRule {
   public void apply(RewriteObject o) {
     Map<String, Object> obj = o.object();
     clear(o, TreeWalk.map(obj, "metadata"), "metadata");
-    clear(o, TreeWalk.map(obj, "spec", "claimRef"), "spec.claimRef");
-    clear(o, TreeWalk.map(obj, "involvedObject"), "involvedObject");
-    clear(o, TreeWalk.map(obj, "related"), "related");
-    List<Object> subsets = TreeWalk.list(obj, "subsets");
-    for (int s = 0; s < subsets.size(); s++) {
-      for (String list : List.of("addresses", "notReadyAddresses")) {
-        List<Object> addresses = subsets.get(s) instanceof Map<?, ?> m ? TreeWalk.list(cast(m), list) : List.of();
-        for (int a = 0; a < addresses.size(); a++) {
-          if (addresses.get(a) instanceof Map<?, ?> addr) {
-            clear(o, TreeWalk.map(cast(addr), "targetRef"), TreeWalk.path("subsets", s, list, a, "targetRef"));
-          }
-        }
-      }
-    }
-    List<Object> active = TreeWalk.list(obj, "status", "active");
-    for (int i = 0; i < active.size(); i++) {
-      if (active.get(i) instanceof Map<?, ?> ref) {
-        clear(o, cast(ref), TreeWalk.path("status", "active", i));
-      }
-    }
+    ObjectReferences.forEach(obj, (ref, path) -> clear(o, ref, path));
   }
 
   @Override
@@ -68,8 +48,4 @@ public final class ResourceVersionRule implements RewriteRule {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> cast(Map<?, ?> m) {
-    return (Map<String, Object>) m;
-  }
 }

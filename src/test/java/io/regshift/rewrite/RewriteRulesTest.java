@@ -161,6 +161,7 @@ class RewriteRulesTest {
         if (((Map<?, ?>) o).get("targetRef") instanceof Map<?, ?> ref && ref.get("uid") != null) {
           StoredValue pod = byUid.get((String) ref.get("uid"));
           assertTrue(pod != null && "Pod".equals(pod.kind()), e.getKey() + ": targetRef " + ref);
+          assertTrue(ref.get("resourceVersion") == null || "".equals(ref.get("resourceVersion")), e.getKey() + ": " + ref);
           targets++;
         }
       }
@@ -525,6 +526,27 @@ class RewriteRulesTest {
     assertEquals(5001, set.size());
     assertTrue(Arrays.equals(new long[] {0x0123456789abcdefL, 0x0123456789abcdefL},
         UidSet.parse("01234567-89ab-cdef-0123-456789abcdef")));
+  }
+
+  /** Every kind of reference that carries a resourceVersion loses it, EndpointSlices' targetRefs included. */
+  @Test
+  void resourceVersionIsClearedInEveryReference() {
+    List<MvccEntry> in = List.of(
+        entry("/registry/endpointslices/shop/web-abc", "{\"apiVersion\":\"discovery.k8s.io/v1\",\"kind\":\"EndpointSlice\","
+            + "\"metadata\":{\"name\":\"web-abc\",\"namespace\":\"shop\"},\"addressType\":\"IPv4\",\"endpoints\":[{\"addresses\":"
+            + "[\"10.0.0.5\"],\"targetRef\":{\"kind\":\"Pod\",\"namespace\":\"shop\",\"name\":\"web-0\",\"uid\":\"u1\","
+            + "\"resourceVersion\":\"4711\"}}]}"),
+        entry("/registry/cronjobs/shop/nightly", "{\"apiVersion\":\"batch/v1\",\"kind\":\"CronJob\",\"metadata\":{\"name\":"
+            + "\"nightly\",\"namespace\":\"shop\"},\"spec\":{\"schedule\":\"0 1 * * *\",\"jobTemplate\":{}},\"status\":{\"active\":"
+            + "[{\"kind\":\"Job\",\"namespace\":\"shop\",\"name\":\"nightly-1\",\"uid\":\"u2\",\"resourceVersion\":\"4712\"}]}}"));
+    Map<String, StoredValue> out = outputs(run(in, new ResourceVersionRule()));
+    Map<?, ?> target = (Map<?, ?>) ((Map<?, ?>) TreeWalk.list(out.get("/registry/endpointslices/shop/web-abc").object(), "endpoints")
+        .get(0)).get("targetRef");
+    assertEquals("web-0", target.get("name"));
+    assertFalse(target.containsKey("resourceVersion"), target.toString());
+    Map<?, ?> active = (Map<?, ?>) TreeWalk.list(out.get("/registry/cronjobs/shop/nightly").object(), "status", "active").get(0);
+    assertEquals("nightly-1", active.get("name"));
+    assertFalse(active.containsKey("resourceVersion"), active.toString());
   }
 
   private static MvccEntry entry(String key, String json) {
