@@ -102,6 +102,14 @@ public final class BoltFile implements AutoCloseable {
         return root().bucket(name.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * {@code length} bytes at a file offset as a read-only view of the file's mapping, for a reader
+     * that copies out only part of them; null when they cannot be had without a copy ({@link #read}).
+     */
+    public java.nio.ByteBuffer view(long offset, int length) {
+        return file.mappedView(offset, length);
+    }
+
     /** {@code length} raw bytes at a file offset, e.g. a value kept as {@link Cursor#valueOffset()}. */
     public byte[] read(long offset, int length) {
         if (offset < 0 || length < 0 || offset > file.size() - length) {

@@ -140,6 +140,28 @@ final class PositionalFile implements AutoCloseable {
         }
     }
 
+    /**
+     * The bytes at [position, position+len) as a read-only view of the mapping, copied nowhere;
+     * null when the file is not mapped or the range crosses two mappings (read a copy then).
+     */
+    java.nio.ByteBuffer mappedView(long position, int len) {
+        if (maps == null || position < 0 || len < 0 || position > size - len) {
+            return null;
+        }
+        if (closed) {
+            throw new BoltException(path, -1, "read after close");
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new BoltException(path, -1, "interrupted while reading");
+        }
+        int chunk = (int) (position / MAP_CHUNK);
+        int within = (int) (position % MAP_CHUNK);
+        if (within + len > maps[chunk].capacity()) {
+            return null;
+        }
+        return maps[chunk].slice(within, len).asReadOnlyBuffer();
+    }
+
     private void readMapped(long page, long position, byte[] dst, int off, int len) {
         if (closed) {
             throw new BoltException(path, page, "read after close");

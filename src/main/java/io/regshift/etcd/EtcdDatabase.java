@@ -275,6 +275,11 @@ public final class EtcdDatabase implements AutoCloseable {
   private void collect(ReadView view, KeyRange range, java.util.function.Predicate<byte[]> keep, RevisionSorter sorter) {
     Cursor c = file.bucket(KEY_BUCKET).cursor();
     byte[] rkBuf = new byte[32];
+    // the key is read in place: copying each whole record to find its key cost a copy of every value
+    KeyValueFields fields = new KeyValueFields();
+    byte[][] inPlace = new byte[1][];
+    Cursor.ValueSink keyOf = (array, offset, length) -> inPlace[0] = fields.parse(array, offset, length)
+        ? java.util.Arrays.copyOfRange(array, fields.keyOffset, fields.keyOffset + fields.keyLength) : null;
     while (c.next()) {
       int n = c.keyLength();
       if (n > rkBuf.length) {
@@ -288,8 +293,13 @@ public final class EtcdDatabase implements AutoCloseable {
       if (!view.admits(rk.main())) {
         break; // the bucket is in revision order: nothing later can be in the view
       }
-      byte[] kv = c.value();
-      byte[] key = KeyValueCodec.key(kv, 0, kv.length);
+      c.value(keyOf);
+      byte[] key = inPlace[0];
+      if (key == null) {
+        // not well-formed, or no key (a marker): the full decoder tells which, and says why
+        byte[] kv = c.value();
+        key = KeyValueCodec.key(kv, 0, kv.length);
+      }
       if (key == null || key.length == 0) {
         continue; // etcdutl's --bump-revision marker: a revision with no key
       }
@@ -324,6 +334,12 @@ public final class EtcdDatabase implements AutoCloseable {
   }
 
   private MvccEntry load(RevisionRef ref) {
+    // straight from the mapping: the value is copied once, not read into a record and copied out of it
+    java.nio.ByteBuffer view = file.view(ref.offset(), ref.length());
+    MvccEntry e = view == null ? null : KeyValueCodec.decode(view, ref.revision());
+    if (e != null) {
+      return e;
+    }
     byte[] kv = file.read(ref.offset(), ref.length());
     return KeyValueCodec.decode(kv, ref.revision());
   }

@@ -65,6 +65,92 @@ public final class KeyValueCodec {
     return new MvccEntry(key, value, create, mod, version, lease, false, 0);
   }
 
+  /**
+   * Decodes a whole KeyValue from a view of the file (its mapping), copying the key and the value
+   * once each, straight out of the page; null when the record is not well-formed, so that the
+   * caller decodes a copy with {@link #decode(byte[], RevisionKey)}, which says what is wrong.
+   */
+  public static MvccEntry decode(java.nio.ByteBuffer kv, RevisionKey revision) {
+    byte[] key = null;
+    byte[] value = EMPTY;
+    long create = 0;
+    long mod = 0;
+    long version = 0;
+    long lease = 0;
+    int p = 0;
+    int n = kv.limit();
+    long[] varint = new long[1];
+    while (p < n) {
+      p = varint(kv, p, n, varint);
+      if (p < 0) {
+        return null;
+      }
+      int field = (int) (varint[0] >>> 3);
+      int wire = (int) (varint[0] & 7);
+      if (wire == 0) {
+        p = varint(kv, p, n, varint);
+        if (p < 0) {
+          return null;
+        }
+        switch (field) {
+          case 2 -> create = varint[0];
+          case 3 -> mod = varint[0];
+          case 4 -> version = varint[0];
+          case 6 -> lease = varint[0];
+          default -> { }
+        }
+      } else if (wire == 2) {
+        p = varint(kv, p, n, varint);
+        if (p < 0 || varint[0] < 0 || varint[0] > n - p) {
+          return null;
+        }
+        int len = (int) varint[0];
+        if (field == 1 || field == 5) {
+          byte[] b = new byte[len];
+          kv.get(p, b);
+          if (field == 1) {
+            key = b;
+          } else {
+            value = b;
+          }
+        }
+        p += len;
+      } else if (wire == 1 && p <= n - 8) {
+        p += 8;
+      } else if (wire == 5 && p <= n - 4) {
+        p += 4;
+      } else {
+        return null;
+      }
+    }
+    if (key == null) {
+      return null;
+    }
+    if (revision.tombstone()) {
+      return new MvccEntry(key, value, create, revision.main(), version, lease, true, revision.main());
+    }
+    return new MvccEntry(key, value, create, mod, version, lease, false, 0);
+  }
+
+  private static final byte[] EMPTY = new byte[0];
+
+  /** Reads a varint at {@code p} into {@code out[0]}; the position after it, or -1 when malformed. */
+  private static int varint(java.nio.ByteBuffer b, int p, int n, long[] out) {
+    long v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p >= n) {
+        return -1;
+      }
+      byte x = b.get(p++);
+      v |= (long) (x & 0x7F) << shift;
+      if (x >= 0) {
+        out[0] = v;
+        return p;
+      }
+    }
+    return -1;
+  }
+
   /** Encodes a KeyValue as etcd does (proto3: zero fields omitted, field-number order). */
   public static byte[] encode(MvccEntry e) {
     int size = 0;
