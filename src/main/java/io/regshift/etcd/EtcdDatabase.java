@@ -99,10 +99,55 @@ public final class EtcdDatabase implements AutoCloseable {
         view.mode() == ReadView.Mode.HISTORY ? chunk -> chunk : chunk -> latestOnly(chunk, view));
     try {
       collect(view, range, keep, sorter);
-      return new ViewReader(sorter, view);
+      return new ViewReader(sorter.sorted(), view, null, sorter);
     } catch (RuntimeException e) {
       sorter.close();
       throw e;
+    }
+  }
+
+  /**
+   * The keys in {@code range} sorted once for several reads as {@code view} says: a command that
+   * reads the same objects twice (a rewrite's first pass, then the write) scans and sorts the key
+   * bucket once. Memory is the one sort's, as for {@link #read}; close it to free it.
+   */
+  public SortedRange sort(ReadView view, KeyRange range) {
+    if (view.mode() == ReadView.Mode.AT) {
+      checkRevision(view.revision());
+    }
+    RevisionSorter sorter = new RevisionSorter(RevisionSorter.defaultBudget(),
+        view.mode() == ReadView.Mode.HISTORY ? chunk -> chunk : chunk -> latestOnly(chunk, view));
+    try {
+      collect(view, range, key -> true, sorter);
+      return new SortedRange(sorter, view);
+    } catch (RuntimeException e) {
+      sorter.close();
+      throw e;
+    }
+  }
+
+  /** A range of keys sorted once ({@link #sort}), read as many times as needed. */
+  public final class SortedRange implements AutoCloseable {
+    private final RevisionSorter sorter;
+    private final ReadView view;
+
+    private SortedRange(RevisionSorter sorter, ReadView view) {
+      this.sorter = sorter;
+      this.view = view;
+    }
+
+    /**
+     * The entries of the keys {@code keep} accepts, as {@link #read(ReadView, KeyRange, java.util.function.Predicate)}
+     * gives them; {@code keep} is asked once per sorted reference (each revision a sort kept). Closing
+     * the reader leaves the sort for the next.
+     */
+    public EntryReader reader(java.util.function.Predicate<byte[]> keep) {
+      return new ViewReader(sorter.sorted(), view, keep, null);
+    }
+
+    @Override
+    public void close() {
+      sorter.close();
     }
   }
 
@@ -346,14 +391,18 @@ public final class EtcdDatabase implements AutoCloseable {
 
   /** Walks the sorted references key by key and yields what the view asks for. */
   private final class ViewReader implements EntryReader {
-    private final RevisionSorter sorter;
+    private final RevisionSorter owned;
     private final Iterator<RevisionRef> refs;
     private final ReadView view;
     private RevisionRef pending;
 
-    ViewReader(RevisionSorter sorter, ReadView view) {
-      this.sorter = sorter;
-      this.refs = sorter.sorted();
+    /**
+     * @param keep  keys to yield (null: all); asked per reference, a key's revisions being adjacent
+     * @param owned the sorter to close with this reader, null when it outlives the reader
+     */
+    ViewReader(Iterator<RevisionRef> sorted, ReadView view, java.util.function.Predicate<byte[]> keep, RevisionSorter owned) {
+      this.owned = owned;
+      this.refs = keep == null ? sorted : kept(sorted, keep);
       this.view = view;
     }
 
@@ -391,8 +440,42 @@ public final class EtcdDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-      sorter.close();
+      if (owned != null) {
+        owned.close();
+      }
     }
+  }
+
+  /** The references whose key {@code keep} accepts. */
+  private static Iterator<RevisionRef> kept(Iterator<RevisionRef> refs, java.util.function.Predicate<byte[]> keep) {
+    return new Iterator<>() {
+      private RevisionRef next = advance();
+
+      private RevisionRef advance() {
+        while (refs.hasNext()) {
+          RevisionRef r = refs.next();
+          if (keep.test(r.key())) {
+            return r;
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public RevisionRef next() {
+        if (next == null) {
+          throw new java.util.NoSuchElementException();
+        }
+        RevisionRef r = next;
+        next = advance();
+        return r;
+      }
+    };
   }
 
   @Override

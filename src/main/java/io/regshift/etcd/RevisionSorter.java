@@ -40,6 +40,8 @@ public final class RevisionSorter implements AutoCloseable {
   private final List<Path> spills = new ArrayList<>();
   private final List<DataInputStream> open = new ArrayList<>();
   private List<RevisionRef> chunk = new ArrayList<>();
+  /** What stayed in memory, sorted, once {@link #sorted()} was called. */
+  private List<RevisionRef> memory;
   private long held;
   /** References per run sorted in the background. */
   static final int RUN = 1 << 14;
@@ -85,10 +87,15 @@ public final class RevisionSorter implements AutoCloseable {
     }
   }
 
-  /** All references added, in the sorter's order ({@link RevisionRef#ORDER} by default). Call once. */
+  /**
+   * All references added, in the sorter's order ({@link RevisionRef#ORDER} by default). Nothing
+   * may be added after the first call; each call reads them all again (a command's passes).
+   */
   public Iterator<RevisionRef> sorted() {
-    List<RevisionRef> memory = gather();
-    chunk = null;
+    if (memory == null) {
+      memory = gather();
+      chunk = null;
+    }
     if (spills.isEmpty()) {
       return memory.iterator();
     }

@@ -39,6 +39,11 @@ public final class SnapshotSource implements Source {
     return db.read(view, range, keep);
   }
 
+  @Override
+  public Source rereading() {
+    return new SortedOnceSource(this);
+  }
+
   /** Members as the file's {@code members} bucket records them; a database holds no cluster id. */
   @Override
   public ClusterInfo cluster() {

@@ -28,6 +28,15 @@ public interface Source extends AutoCloseable {
    */
   EntryReader read(ReadView view, KeyRange range, Predicate<byte[]> keep);
 
+  /**
+   * This source for a command that reads the same range more than once (a rewrite's first pass,
+   * then the output): a database file then scans and sorts its key bucket once, not per pass.
+   * Closing the result frees what it kept and leaves this source open. Others read again.
+   */
+  default Source rereading() {
+    return this;
+  }
+
   /** The cluster the entries came from, as far as the source knows it. */
   default ClusterInfo cluster() {
     return ClusterInfo.unknown();

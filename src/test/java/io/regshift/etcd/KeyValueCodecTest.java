@@ -67,4 +67,48 @@ class KeyValueCodecTest {
     bad[17] = 'x';
     assertNull(RevisionKey.parse(bad));
   }
+
+  /** The read straight from a file's mapping gives what the copying read gives, and gives up (null) where that one fails. */
+  @Test
+  void theMappedReadAgreesWithTheCopyingRead() {
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 2000; i++) {
+      byte[] value = new byte[random.nextInt(3) == 0 ? 0 : random.nextInt(5000)];
+      random.nextBytes(value);
+      MvccProto.KeyValue.Builder b = MvccProto.KeyValue.newBuilder().setKey(ByteString.copyFromUtf8("/registry/k-" + i))
+          .setCreateRevision(random.nextLong()).setModRevision(random.nextInt(1 << 20)).setVersion(random.nextInt(9))
+          .setValue(ByteString.copyFrom(value)).setLease(random.nextBoolean() ? 0 : random.nextLong());
+      if (random.nextInt(4) == 0) { // a field this code does not know, as a newer etcd might write
+        b.setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder()
+            .addField(9, com.google.protobuf.UnknownFieldSet.Field.newBuilder().addFixed64(random.nextLong())
+                .addFixed32(random.nextInt()).addVarint(random.nextLong()).addLengthDelimited(ByteString.copyFromUtf8("x")).build())
+            .build());
+      }
+      byte[] kv = b.build().toByteArray();
+      RevisionKey rev = new RevisionKey(i + 1, 0, random.nextInt(5) == 0);
+      MvccEntry copied = KeyValueCodec.decode(kv, rev);
+      MvccEntry mapped = KeyValueCodec.decode(java.nio.ByteBuffer.allocateDirect(kv.length).put(kv).flip(), rev);
+      assertEquals(copied.keyString(), mapped.keyString());
+      assertArrayEquals(copied.value(), mapped.value());
+      assertEquals(java.util.List.of(copied.createRevision(), copied.modRevision(), copied.version(), copied.lease(),
+          copied.deleteRevision()), java.util.List.of(mapped.createRevision(), mapped.modRevision(), mapped.version(),
+          mapped.lease(), mapped.deleteRevision()));
+      assertEquals(copied.deleted(), mapped.deleted());
+      // cut anywhere inside, the record is not well-formed: the mapped read leaves it to the copying one
+      int cut = random.nextInt(kv.length);
+      byte[] truncated = java.util.Arrays.copyOf(kv, cut);
+      if (truncatedIsBroken(truncated, rev)) {
+        assertNull(KeyValueCodec.decode(java.nio.ByteBuffer.wrap(truncated), rev), "cut at " + cut);
+      }
+    }
+  }
+
+  private static boolean truncatedIsBroken(byte[] kv, RevisionKey rev) {
+    try {
+      KeyValueCodec.decode(kv, rev);
+      return false;
+    } catch (MvccException e) {
+      return true;
+    }
+  }
 }

@@ -87,4 +87,22 @@ class RevisionSorterTest {
         }
         assertEquals(expected, seen);
     }
+
+    /** A command with two passes reads one sort twice (spilled or not) and gets the same references. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 64L << 20})
+    void aSortReadsAgainTheSame(long budget) {
+        List<RevisionRef> refs = revisions(RevisionSorter.RUN * 3 + 7, 11);
+        try (RevisionSorter sorter = new RevisionSorter(budget, RevisionSorterTest::lastPerKey)) {
+            refs.forEach(sorter::add);
+            List<RevisionRef> first = drain(sorter);
+            List<RevisionRef> second = drain(sorter);
+            assertTrue(!first.isEmpty());
+            assertEquals(first.size(), second.size());
+            for (int i = 0; i < first.size(); i++) {
+                assertEquals(0, RevisionRef.ORDER.compare(first.get(i), second.get(i)), "at " + i);
+                assertEquals(first.get(i).offset(), second.get(i).offset());
+            }
+        }
+    }
 }
