@@ -1,6 +1,5 @@
 package io.regshift.rewrite;
 
-import io.regshift.kube.Encoding;
 import io.regshift.kube.RegistryKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -36,7 +35,6 @@ public final class NewUidsRule implements RewriteRule {
   private final boolean dropDanglingOwners;
   private final byte[] runKey;
   private final UidSet uids = new UidSet();
-  private final boolean boundedWalks;
 
   public NewUidsRule(boolean dropDanglingOwners) {
     this(dropDanglingOwners, randomKey());
@@ -44,14 +42,8 @@ public final class NewUidsRule implements RewriteRule {
 
   /** With a given key (tests: the same run key gives the same new uids). */
   NewUidsRule(boolean dropDanglingOwners, byte[] runKey) {
-    this(dropDanglingOwners, runKey, true);
-  }
-
-  /** @param boundedWalks false to walk every field (tests: the bound changes nothing) */
-  NewUidsRule(boolean dropDanglingOwners, byte[] runKey, boolean boundedWalks) {
     this.dropDanglingOwners = dropDanglingOwners;
     this.runKey = runKey.clone();
-    this.boundedWalks = boundedWalks;
   }
 
   private static byte[] randomKey() {
@@ -94,29 +86,16 @@ public final class NewUidsRule implements RewriteRule {
     danglingReferences(o, obj);
     boolean[] saUidChanged = {false};
     Object kind = obj.get("kind");
-    // the walk may stop once it has rewritten as many uids as the bytes hold (most objects: after metadata)
-    int inBytes = !boundedWalks || o.plaintext() == null || !verbatimStrings(o.plaintext()) ? UidOccurrences.UNBOUNDED
-        : UidOccurrences.count(o.plaintext(), uids);
-    int[] rewritten = {0};
     TreeWalk.walk(obj, USER_DATA.get(kind instanceof String k ? k : ""), new TreeWalk.Rewrite() {
       @Override
       public String value(Map<String, Object> parent, String field, String value) {
-        if (!selected(value)) {
-          return null;
-        }
-        rewritten[0]++;
-        return newUid(value);
+        return selected(value) ? newUid(value) : null;
       }
 
       @Override
       public String key(String key) {
         // managedFields name list items by key: k:{"uid":"..."} for ownerReferences
-        return key.startsWith("k:{") && key.contains("\"uid\"") ? rewriteUidsIn(key, rewritten) : null;
-      }
-
-      @Override
-      public boolean done() {
-        return rewritten[0] >= inBytes;
+        return key.startsWith("k:{") && key.contains("\"uid\"") ? rewriteUidsIn(key) : null;
       }
     }, (path, oldValue, newValue) -> {
       if (path.endsWith("[\"" + SA_UID_ANNOTATION + "\"]")) {
@@ -179,17 +158,8 @@ public final class NewUidsRule implements RewriteRule {
     return (UidSet.maybeUid(value) || uids.hasOther()) && uids.contains(value);
   }
 
-  /**
-   * True when every string of the tree decoded from {@code value} is a run of its bytes: protobuf
-   * and JSON (CBOR may split a string into chunks).
-   */
-  private static boolean verbatimStrings(byte[] value) {
-    Encoding e = Encoding.sniff(value);
-    return e == Encoding.PROTOBUF || e == Encoding.JSON;
-  }
-
-  /** A managedFields key ({@code k:{...}}, JSON after "k:") with each selected uid replaced, counted in {@code rewritten[0]}. */
-  private String rewriteUidsIn(String key, int[] rewritten) {
+  /** A managedFields key ({@code k:{...}}, JSON after "k:") with each selected uid replaced. */
+  private String rewriteUidsIn(String key) {
     StringBuilder out = new StringBuilder(key.length());
     int i = 0;
     while (i < key.length()) {
@@ -201,7 +171,6 @@ public final class NewUidsRule implements RewriteRule {
       String candidate = key.substring(q + 1, q + 37);
       if (key.charAt(q + 37) == '"' && selected(candidate)) {
         out.append(key, i, q + 1).append(newUid(candidate)).append('"');
-        rewritten[0]++;
         i = q + 38;
       } else {
         out.append(key, i, q + 1);

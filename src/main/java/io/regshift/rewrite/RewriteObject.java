@@ -19,7 +19,6 @@ public final class RewriteObject {
   private final ObjectHead head;
   private boolean changed;
   private boolean dropped;
-  private byte[] plaintext;
 
   /**
    * @param entry  the entry as the source stored it
@@ -67,19 +66,6 @@ public final class RewriteObject {
    */
   public ObjectHead head() {
     return head;
-  }
-
-  /**
-   * The value's bytes as the rules searched them (decrypted when it was encrypted at rest), from
-   * which the tree was decoded; null when not known (the first pass).
-   */
-  public byte[] plaintext() {
-    return plaintext;
-  }
-
-  RewriteObject withPlaintext(byte[] bytes) {
-    this.plaintext = bytes;
-    return this;
   }
 
   /** Moves the object to another key, recording the change. */

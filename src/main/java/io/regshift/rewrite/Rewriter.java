@@ -316,7 +316,7 @@ public final class Rewriter {
           + (writesStoredValues ? " (the source changed since the first pass?)" : ""));
     }
     List<Change> changes = new ArrayList<>();
-    RewriteObject o = new RewriteObject(e, key, v.object(), changes::add).withPlaintext(searched);
+    RewriteObject o = new RewriteObject(e, key, v.object(), changes::add);
     for (RewriteRule r : applicable) {
       r.apply(o);
       if (o.isDropped()) {

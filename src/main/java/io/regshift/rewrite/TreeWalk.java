@@ -26,11 +26,6 @@ final class TreeWalk {
     default String key(String key) {
       return null;
     }
-
-    /** True when nothing more can change: the walk stops (a rule that knows how many it must find). */
-    default boolean done() {
-      return false;
-    }
   }
 
   /** Receives each change: the field path, old and new value. */
@@ -53,9 +48,6 @@ final class TreeWalk {
   private static void walkMap(Map<String, Object> map, List<Object> path, Rewrite rewrite, Changes changes, List<String> skip) {
     List<String[]> renames = null;
     for (Map.Entry<String, Object> e : map.entrySet()) {
-      if (rewrite.done()) {
-        break; // the renames found so far are still made below
-      }
       String field = e.getKey();
       if (skip != null && skip.contains(field)) {
         continue;
@@ -103,7 +95,7 @@ final class TreeWalk {
   @SuppressWarnings("unchecked")
   private static void walkList(List<Object> list, Map<String, Object> owner, String field, List<Object> path,
       Rewrite rewrite, Changes changes) {
-    for (int i = 0; i < list.size() && !rewrite.done(); i++) {
+    for (int i = 0; i < list.size(); i++) {
       path.add(i);
       Object v = list.get(i);
       if (v instanceof String s) {

@@ -41,49 +41,6 @@ final class UidSet {
     return false;
   }
 
-  /** True when the 36 bytes at {@code from} are a selected uid (a lowercase UUID). */
-  boolean contains(byte[] bytes, int from) {
-    long[] pair = parse(bytes, from);
-    if (pair == null) {
-      return false;
-    }
-    int mask = used.length - 1;
-    for (int i = slot(pair[0], pair[1], mask); used[i]; i = (i + 1) & mask) {
-      if (hi[i] == pair[0] && lo[i] == pair[1]) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The 36 bytes at {@code from} as {@link #parse(String)} reads a string, or null. */
-  static long[] parse(byte[] b, int from) {
-    if (from < 0 || from + 36 > b.length || b[from + 8] != '-' || b[from + 13] != '-' || b[from + 18] != '-'
-        || b[from + 23] != '-') {
-      return null;
-    }
-    long h = 0;
-    long l = 0;
-    int digits = 0;
-    for (int i = from; i < from + 36; i++) {
-      int c = b[i];
-      if (c == '-') {
-        continue;
-      }
-      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-      if (d < 0) {
-        return null;
-      }
-      if (digits < 16) {
-        h = h << 4 | d;
-      } else {
-        l = l << 4 | d;
-      }
-      digits++;
-    }
-    return digits == 32 ? new long[] {h, l} : null;
-  }
-
   /** True when some uid is not a UUID: every string must then be looked up. */
   boolean hasOther() {
     return !other.isEmpty();
