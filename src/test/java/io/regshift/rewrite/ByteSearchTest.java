@@ -67,4 +67,26 @@ class ByteSearchTest {
       assertEquals(naive(hay, needle), new ByteSearch(needle).indexIn(hay), () -> "round with needle of " + needle.length);
     }
   }
+
+  /** Namespace-like needles in text-like values, up to 16 bytes: the long moves skip nothing. */
+  @Test
+  void agreesWithAByteByByteSearchOnTextAndLongNeedles() {
+    Random r = new Random(4242);
+    String alphabet = "team-0123456789abcdefghijklmnopqrstuvwxyz\"\n";
+    for (int round = 0; round < 20_000; round++) {
+      byte[] needle = new byte[3 + r.nextInt(14)];
+      for (int i = 0; i < needle.length; i++) {
+        needle[i] = (byte) alphabet.charAt(r.nextInt(r.nextBoolean() ? 6 : alphabet.length()));
+      }
+      byte[] hay = new byte[r.nextInt(400)];
+      for (int i = 0; i < hay.length; i++) {
+        hay[i] = (byte) alphabet.charAt(r.nextInt(r.nextBoolean() ? 6 : alphabet.length()));
+      }
+      if (hay.length > needle.length && r.nextInt(3) == 0) {
+        System.arraycopy(needle, 0, hay, r.nextInt(hay.length - needle.length + 1), needle.length);
+      }
+      assertEquals(naive(hay, needle), new ByteSearch(needle).indexIn(hay), new String(hay, StandardCharsets.ISO_8859_1)
+          + " / " + new String(needle, StandardCharsets.ISO_8859_1));
+    }
+  }
 }
