@@ -220,7 +220,8 @@ final class BackupCommand implements Callable<Integer> {
     boolean emptyRange;
     Exclusions exclusions;
     ObjectSelector selector = selectionOptions.selector(selection, catalog, prefix, codec, err);
-    try (RewriteRun rewrite = rewriteOptions.start(codec, prefix, catalog, true);
+    try (Source.SortKeeping sorted = src.keepSorted(); // the rules' first pass and the output read one range: a file is sorted once
+         RewriteRun rewrite = rewriteOptions.start(codec, prefix, catalog, true);
          ArchiveWriter writer = ArchiveWriter.create(file, key -> resourceOf(key, prefix, catalog), now);
          SelectedObjects objects = new SelectedObjects(src, view, selector, prefix, catalog, codec, null)) {
       if (!rewrite.active()) {

@@ -81,9 +81,9 @@ final class ExportCommand implements Callable<Integer> {
     boolean emptyRange = true;
     Exclusions exclusions;
     try (EncryptionOptions.Decoding decoding = encryption.open(sourceOptions.prefix(), catalog);
-         Source opened = connection.open(source, sourceOptions.prefix());
+         Source src = connection.open(source, sourceOptions.prefix());
          // the first pass of the rules and the tiers of --clean read the same range: a file is sorted once
-         Source src = opened.rereading();
+         Source.SortKeeping sorted = src.keepSorted();
          RewriteRun rewrite = rewriteOptions.start(decoding.codec(), sourceOptions.prefix(), catalog, false)) {
       ValueCodec codec = decoding.codec();
       ObjectSelector selector = selectionOptions.selector(selection, catalog, sourceOptions.prefix(), codec, err);

@@ -157,6 +157,8 @@ final class RestoreCommand implements Callable<Integer> {
     try (EncryptionOptions.Decoding decoding = encryption.open(prefix, catalog);
          RewriteRun rewrite = rewriteOptions.start(decoding.codec(), prefix, catalog, true);
          Source src = Sources.open(source, (uris, tls) -> connection.openRestoreSource(uris, tls, prefix));
+         // the rules' first pass, the at-rest check and every tier read the whole range: a file is sorted once
+         Source.SortKeeping sorted = src.keepSorted();
          EtcdConnection target = EtcdConnection.open(connection.settings(List.of(), false));
          TargetEncryption atRest = targetEncryption.open(encryption, sourceBase, targetBase, catalog)) {
       this.atRest = atRest;

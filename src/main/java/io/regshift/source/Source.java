@@ -29,12 +29,19 @@ public interface Source extends AutoCloseable {
   EntryReader read(ReadView view, KeyRange range, Predicate<byte[]> keep);
 
   /**
-   * This source for a command that reads the same range more than once (a rewrite's first pass,
-   * then the output): a database file then scans and sorts its key bucket once, not per pass.
-   * Closing the result frees what it kept and leaves this source open. Others read again.
+   * For a command that reads the same range more than once (a rewrite's first pass, then the
+   * output; restore's tiers): until the returned handle is closed, a database file keeps the sort
+   * of the first view and range read and walks it again for later reads of them, instead of
+   * scanning and sorting its key bucket per read. Other sources read again.
    */
-  default Source rereading() {
-    return this;
+  default SortKeeping keepSorted() {
+    return () -> {};
+  }
+
+  /** What {@link #keepSorted()} keeps; closing it frees that and leaves the source open. */
+  interface SortKeeping extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /** The cluster the entries came from, as far as the source knows it. */
