@@ -35,81 +35,122 @@ final class TreeWalk {
 
   /** Walks the whole tree except the top-level fields named in {@code skip}. */
   static void walk(Map<String, Object> root, List<String> skip, Rewrite rewrite, Changes changes) {
-    // the path as segments (String keys, Integer indexes), made a string only for a change: most
-    // walks change nothing, and --new-uids walks every field of every object
-    walkMap(root, new ArrayList<>(), rewrite, changes, skip);
+    new Walk(rewrite, changes).map(root, skip);
   }
 
-  private static String path(List<Object> segments) {
-    return path(segments.toArray());
-  }
+  /**
+   * One walk: the path as a stack of segments (a key, or for a list element null and its index),
+   * made a string only for a change: most walks change nothing, and --new-uids walks every field
+   * of every object.
+   */
+  private static final class Walk {
+    private final Rewrite rewrite;
+    private final Changes changes;
+    private String[] keys = new String[32];
+    private int[] indexes = new int[32];
+    private int depth;
 
-  @SuppressWarnings("unchecked")
-  private static void walkMap(Map<String, Object> map, List<Object> path, Rewrite rewrite, Changes changes, List<String> skip) {
-    List<String[]> renames = null;
-    for (Map.Entry<String, Object> e : map.entrySet()) {
-      String field = e.getKey();
-      if (skip != null && skip.contains(field)) {
-        continue;
+    Walk(Rewrite rewrite, Changes changes) {
+      this.rewrite = rewrite;
+      this.changes = changes;
+    }
+
+    private void push(String key, int index) {
+      if (depth == keys.length) {
+        keys = java.util.Arrays.copyOf(keys, depth * 2);
+        indexes = java.util.Arrays.copyOf(indexes, depth * 2);
       }
-      path.add(field);
-      Object v = e.getValue();
-      if (v instanceof String s) {
-        String n = rewrite.value(map, field, s);
-        if (n != null && !n.equals(s)) {
-          e.setValue(n);
-          changes.changed(path(path), s, n);
+      keys[depth] = key;
+      indexes[depth] = index;
+      depth++;
+    }
+
+    private String path() {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < depth; i++) {
+        if (keys[i] == null) {
+          b.append('[').append(indexes[i]).append(']');
+        } else {
+          appendField(b, keys[i]);
         }
-      } else if (v instanceof Map<?, ?> m) {
-        walkMap((Map<String, Object>) m, path, rewrite, changes, null);
-      } else if (v instanceof List<?> l) {
-        walkList((List<Object>) l, map, field, path, rewrite, changes);
       }
-      path.remove(path.size() - 1);
-      String newKey = rewrite.key(field);
-      if (newKey != null && !newKey.equals(field)) {
-        if (renames == null) {
-          renames = new ArrayList<>();
+      return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    void map(Map<String, Object> map, List<String> skip) {
+      List<String[]> renames = null;
+      for (Map.Entry<String, Object> e : map.entrySet()) {
+        String field = e.getKey();
+        if (skip != null && skip.contains(field)) {
+          continue;
         }
-        renames.add(new String[] {field, newKey});
+        Object v = e.getValue();
+        if (v instanceof String s) {
+          String n = rewrite.value(map, field, s);
+          if (n != null && !n.equals(s)) {
+            e.setValue(n);
+            push(field, 0);
+            changes.changed(path(), s, n);
+            depth--;
+          }
+        } else if (v instanceof Map<?, ?> m) {
+          push(field, 0);
+          map((Map<String, Object>) m, null);
+          depth--;
+        } else if (v instanceof List<?> l) {
+          push(field, 0);
+          list((List<Object>) l, map, field);
+          depth--;
+        }
+        String newKey = rewrite.key(field);
+        if (newKey != null && !newKey.equals(field)) {
+          if (renames == null) {
+            renames = new ArrayList<>();
+          }
+          renames.add(new String[] {field, newKey});
+        }
+      }
+      if (renames != null) {
+        // rebuild in the same order, so the encoded bytes move only where the key changed
+        Map<String, Object> copy = new LinkedHashMap<>(map);
+        Map<String, String> byOld = new LinkedHashMap<>();
+        renames.forEach(r -> byOld.put(r[0], r[1]));
+        map.clear();
+        for (Map.Entry<String, Object> e : copy.entrySet()) {
+          String n = byOld.get(e.getKey());
+          if (n != null) {
+            push(e.getKey(), 0);
+            changes.changed(path() + " (key)", e.getKey(), n);
+            depth--;
+          }
+          map.put(n == null ? e.getKey() : n, e.getValue());
+        }
       }
     }
-    if (renames != null) {
-      // rebuild in the same order, so the encoded bytes move only where the key changed
-      Map<String, Object> copy = new LinkedHashMap<>(map);
-      Map<String, String> byOld = new LinkedHashMap<>();
-      renames.forEach(r -> byOld.put(r[0], r[1]));
-      map.clear();
-      for (Map.Entry<String, Object> e : copy.entrySet()) {
-        String n = byOld.get(e.getKey());
-        if (n != null) {
-          path.add(e.getKey());
-          changes.changed(path(path) + " (key)", e.getKey(), n);
-          path.remove(path.size() - 1);
-        }
-        map.put(n == null ? e.getKey() : n, e.getValue());
-      }
-    }
-  }
 
-  @SuppressWarnings("unchecked")
-  private static void walkList(List<Object> list, Map<String, Object> owner, String field, List<Object> path,
-      Rewrite rewrite, Changes changes) {
-    for (int i = 0; i < list.size(); i++) {
-      path.add(i);
-      Object v = list.get(i);
-      if (v instanceof String s) {
-        String n = rewrite.value(owner, field, s);
-        if (n != null && !n.equals(s)) {
-          list.set(i, n);
-          changes.changed(path(path), s, n);
+    @SuppressWarnings("unchecked")
+    private void list(List<Object> list, Map<String, Object> owner, String field) {
+      for (int i = 0; i < list.size(); i++) {
+        Object v = list.get(i);
+        if (v instanceof String s) {
+          String n = rewrite.value(owner, field, s);
+          if (n != null && !n.equals(s)) {
+            list.set(i, n);
+            push(null, i);
+            changes.changed(path(), s, n);
+            depth--;
+          }
+        } else if (v instanceof Map<?, ?> m) {
+          push(null, i);
+          map((Map<String, Object>) m, null);
+          depth--;
+        } else if (v instanceof List<?> l) {
+          push(null, i);
+          list((List<Object>) l, owner, field);
+          depth--;
         }
-      } else if (v instanceof Map<?, ?> m) {
-        walkMap((Map<String, Object>) m, path, rewrite, changes, null);
-      } else if (v instanceof List<?> l) {
-        walkList((List<Object>) l, owner, field, path, rewrite, changes);
       }
-      path.remove(path.size() - 1);
     }
   }
 
