@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,6 +69,29 @@ class MainHelpTest {
     assertEquals(Main.COMMANDS.size() + 1, Main.commandLine(main, "help", "stats").getSubcommands().size());
     assertEquals(Main.COMMANDS.size() + 1, Main.commandLine(main).getSubcommands().size());
     assertNull(Main.invokedCommand("--debug"));
+  }
+
+  /**
+   * Start-up of stats on a file: in a fresh JVM, neither the protobuf schemas (decode's) nor
+   * jetcd, gRPC or netty (live sources') are loaded; building every command's model pulled them in.
+   */
+  @Test
+  void statsOnAFileLoadsNoSchemaOrEtcdClientClasses() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p = new ProcessBuilder(java.toString(), "-Xlog:class+load=info", "-Xshare:off",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "stats", "test-data/demo-cluster.db")
+        .redirectErrorStream(true).start();
+    List<String> loaded;
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).lines()) {
+      loaded = lines.filter(l -> l.contains("[class,load]")).toList();
+    }
+    assertEquals(Main.OK, p.waitFor());
+    assertTrue(loaded.stream().anyMatch(l -> l.contains(" io.regshift.etcd.SnapshotStatus ")), "the log names classes");
+    List<String> unwanted = loaded.stream()
+        .filter(l -> l.contains(" com.google.protobuf.") || l.contains(" io.regshift.kube.schema.")
+            || l.contains(" io.etcd.jetcd.") || l.contains(" io.grpc.") || l.contains(" io.netty."))
+        .toList();
+    assertEquals(List.of(), unwanted);
   }
 
   @Test
