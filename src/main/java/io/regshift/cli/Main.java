@@ -1,6 +1,7 @@
 package io.regshift.cli;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,10 +11,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "regshift",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // --help and --version on every subcommand too
     versionProvider = VersionCommand.Provider.class,
     description = "Reads, decodes, filters, rewrites and writes Kubernetes' /registry keys in etcd.",
-    subcommands = {LsCommand.class, GetCommand.class, ExportCommand.class, StatsCommand.class,
-        HistoryCommand.class, BackupCommand.class, RestoreCommand.class, RewriteCommand.class, VerifyCommand.class, DecodeCommand.class, EncodeCommand.class, KindsCommand.class, VersionCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {
@@ -23,6 +23,29 @@ public final class Main implements Runnable {
   public static final int SOME_FAILED = 1;
   /** Exit code: bad usage or unreadable input. */
   public static final int USAGE = 2;
+
+  /**
+   * The subcommands by name, in the order {@code regshift --help} lists them. Only the invoked one
+   * is built into picocli's model: building all of them (reflection over every option, mixin and
+   * converter, and the class initialisers those pull in) took most of a quick command's start-up.
+   */
+  static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("ls", LsCommand.class);
+    COMMANDS.put("get", GetCommand.class);
+    COMMANDS.put("export", ExportCommand.class);
+    COMMANDS.put("stats", StatsCommand.class);
+    COMMANDS.put("history", HistoryCommand.class);
+    COMMANDS.put("backup", BackupCommand.class);
+    COMMANDS.put("restore", RestoreCommand.class);
+    COMMANDS.put("rewrite", RewriteCommand.class);
+    COMMANDS.put("verify", VerifyCommand.class);
+    COMMANDS.put("decode", DecodeCommand.class);
+    COMMANDS.put("encode", EncodeCommand.class);
+    COMMANDS.put("kinds", KindsCommand.class);
+    COMMANDS.put("version", VersionCommand.class);
+  }
 
   static {
     // client-java-proto's classes are pre-22 generated code: without this, protobuf warns per type
@@ -42,7 +65,34 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    new CommandLine(new Main(environment)).usage(System.out);
+    commandLine(new Main(environment)).usage(System.out);
+  }
+
+  /**
+   * The command line for {@code args}: the top command with only the subcommand {@code args}
+   * invoke when they name one, else with every subcommand (for the usage list, {@code help},
+   * and the unknown-command error with its suggestions).
+   */
+  static CommandLine commandLine(Main main, String... args) {
+    CommandLine cl = new CommandLine(main);
+    String invoked = invokedCommand(args);
+    if (invoked != null) {
+      cl.addSubcommand(invoked, COMMANDS.get(invoked));
+    } else {
+      COMMANDS.forEach(cl::addSubcommand);
+      cl.addSubcommand("help", CommandLine.HelpCommand.class);
+    }
+    return cl;
+  }
+
+  /** The subcommand {@code args} name (the first argument that is not an option), or null. */
+  static String invokedCommand(String... args) {
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        return COMMANDS.containsKey(a) ? a : null;
+      }
+    }
+    return null;
   }
 
   public static void main(String[] args) {
@@ -80,7 +130,7 @@ public final class Main implements Runnable {
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, Map<String, String> environment,
       String... args) {
     LibraryLogging.configure(Arrays.asList(args).contains("--debug"));
-    CommandLine cl = new CommandLine(new Main(environment));
+    CommandLine cl = commandLine(new Main(environment), args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(new Errors());

@@ -25,7 +25,7 @@ class MappedFileFaultTest {
     Path db = Path.of("test-data/demo-cluster.db");
     try (BoltFile open = BoltFile.open(db)) {
       StringWriter err = new StringWriter();
-      CommandLine cl = new CommandLine(new Main(Map.of()));
+      CommandLine cl = Main.commandLine(new Main(Map.of()), "stats");
       cl.setErr(new PrintWriter(err, true));
       CommandLine.ParseResult parsed = cl.parseArgs("stats", db.toString());
       InternalError fault = new InternalError("a fault occurred in an unsafe memory access operation");
