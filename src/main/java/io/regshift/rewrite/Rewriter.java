@@ -148,7 +148,10 @@ public final class Rewriter {
   }
 
   /**
-   * Reads what the first pass needs of one entry; thread-safe. That is what the rules' {@link
+   * Reads what the first pass needs of one entry; thread-safe. A value a rule would rewrite but
+   * that cannot be read is a problem, and stops a sink that stores values before it writes
+   * anything; an export leaves it to the second pass, where it is one more object that cannot be
+   * decoded (reported, counted; --strict stops there). That is what the rules' {@link
    * RewriteRule#surveyNeed} asks for, and, when a rule may change the entry, enough to know that
    * it can be rewritten: for a sink that stores values the whole value, decoded (it is encoded
    * again); for export its metadata head (encryption, envelope, metadata), so that an export with
@@ -177,7 +180,7 @@ public final class Rewriter {
     Map<String, Object> object = null;
     if (decode) {
       StoredValue v = head(e);
-      if (!v.ok()) {
+      if (!v.ok() && writesStoredValues) {
         // undecodable, or encrypted under a key the configuration lacks (or without one)
         changer = changer != null ? changer : changer(key, e);
         if (changer != null) {
@@ -191,8 +194,8 @@ public final class Rewriter {
       try {
         head = ObjectHead.read(e.keyString(), e.value(), codec);
       } catch (IllegalArgumentException unreadable) {
-        changer = changer != null ? changer : changer(key, e);
-        if (changer != null && problem == null) {
+        changer = changer != null || !writesStoredValues ? changer : changer(key, e);
+        if (changer != null && problem == null && writesStoredValues) {
           problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but " + unreadable.getMessage();
         }
       }

@@ -196,6 +196,19 @@ class InspectCommandsTest {
     assertTrue(strict.err().contains("--strict"), strict.err());
   }
 
+  /** With a rule that reads every object first, a broken value is still one object that cannot be decoded. */
+  @Test
+  void exportWithNewUidsReportsTheBrokenObjectAndExportsTheRest() {
+    CliRun r = run("export", snapshot.toString(), "-o", "json", "--new-uids");
+    assertEquals(1, r.code(), r.err());
+    assertEquals(5, r.out().lines().count(), r.out());
+    assertTrue(r.err().contains("/registry/secrets/shop/broken"), r.err());
+    assertTrue(r.err().contains("exported 5 objects, 1 could not be decoded"), r.err());
+    CliRun strict = run("export", snapshot.toString(), "--strict", "--new-uids");
+    assertEquals(1, strict.code());
+    assertTrue(strict.err().contains("stopped at /registry/secrets/shop/broken (--strict)"), strict.err());
+  }
+
   @Test
   void exportDirWritesTheTreeAndNeverIntoANonEmptyDirectory() throws Exception {
     Path dir = tmp.resolve("out-" + System.nanoTime());
