@@ -54,6 +54,11 @@ public final class EtcdFailures {
               + " ETCDCTL_USER, or a client certificate whose common name is an etcd user", t)
           : fail(what + ": " + desc, t);
       case PERMISSION_DENIED -> fail("permission denied: " + who() + " may not " + what, t);
+      // etcd 3.4 refuses a snapshot to a user without the root role, or to no user, with its auth package's bare errors
+      case UNKNOWN -> desc.equals("auth: permission denied") ? fail("permission denied: " + who() + " may not " + what, t)
+          : desc.equals("auth: user name is empty") ? fail("the server requires authentication (etcd auth is enabled): give"
+              + " --user NAME[:PASSWORD] or ETCDCTL_USER, or a client certificate whose common name is an etcd user", t)
+          : fail("cannot " + what + ": unknown" + (desc.isEmpty() ? "" : ": " + strip(desc)), t);
       case OUT_OF_RANGE -> desc.contains("compacted")
           ? new RevisionCompactedException(settings.sourceName() + ": cannot " + what + ": the revision has been"
               + " compacted", 0, t)
