@@ -85,6 +85,21 @@ final class ConnectionOptions implements Sources.LiveAccess {
     return open(List.of(), false);
   }
 
+  /**
+   * How to reach the live etcd of SOURCE (etcd://..., etcds://...), or of --endpoints /
+   * ETCDCTL_ENDPOINTS when SOURCE is null; nothing is sent.
+   */
+  ConnectionSettings liveSettings(String source) {
+    if (source == null) {
+      return settings(List.of(), false);
+    }
+    try {
+      return settings(Endpoints.fromSource(source), source.startsWith("etcds://"));
+    } catch (IllegalArgumentException e) {
+      throw new io.regshift.source.SourceException(source + ": " + e.getMessage());
+    }
+  }
+
   /** True when --endpoints or ETCDCTL_ENDPOINTS names endpoints. */
   boolean hasEndpoints() {
     return endpoints != null || env("ETCDCTL_ENDPOINTS") != null;

@@ -124,12 +124,15 @@ final class RestoreCommand implements Callable<Integer> {
   /** Values that cannot be written for the target, named one per line before the error. */
   private static final int QUOTED_FAILURES = 20;
 
-  private final ResourceCatalog catalog = ResourceCatalog.builtin();
+  // set by call(): picocli makes every command's object at start-up, and building these takes a
+  // tenth of a second that other commands do not need
+  private ResourceCatalog catalog;
   private TargetEncryption atRest = TargetEncryption.copying();
-  private ValueCodec codec = ValueCodec.builtin();
+  private ValueCodec codec;
 
   @Override
   public Integer call() {
+    catalog = ResourceCatalog.builtin();
     ConflictPolicy policy = policy();
     Set<ShortLivedData> restored = restoredShortLivedData();
     if (selectionOptions.allKeys) {

@@ -47,11 +47,18 @@ public final class EtcdFailures {
     return switch (status.getCode()) {
       case UNAVAILABLE -> unavailable(desc, t);
       case UNAUTHENTICATED -> unauthenticated(desc, t);
-      case INVALID_ARGUMENT -> desc.contains("user name is empty")
+      // etcd's own statuses for a failed log-in, as a plain gRPC client sees them (jetcd wraps them in UNAUTHENTICATED)
+      case INVALID_ARGUMENT -> desc.contains("invalid user ID or password") ? unauthenticated(desc, t)
+          : desc.contains("user name is empty")
           ? fail("the server requires authentication (etcd auth is enabled): give --user NAME[:PASSWORD] or"
               + " ETCDCTL_USER, or a client certificate whose common name is an etcd user", t)
           : fail(what + ": " + desc, t);
       case PERMISSION_DENIED -> fail("permission denied: " + who() + " may not " + what, t);
+      // etcd 3.4 refuses a snapshot to a user without the root role, or to no user, with its auth package's bare errors
+      case UNKNOWN -> desc.equals("auth: permission denied") ? fail("permission denied: " + who() + " may not " + what, t)
+          : desc.equals("auth: user name is empty") ? fail("the server requires authentication (etcd auth is enabled): give"
+              + " --user NAME[:PASSWORD] or ETCDCTL_USER, or a client certificate whose common name is an etcd user", t)
+          : fail("cannot " + what + ": unknown" + (desc.isEmpty() ? "" : ": " + strip(desc)), t);
       case OUT_OF_RANGE -> desc.contains("compacted")
           ? new RevisionCompactedException(settings.sourceName() + ": cannot " + what + ": the revision has been"
               + " compacted", 0, t)
@@ -61,6 +68,8 @@ public final class EtcdFailures {
               + " than the " + (EtcdConnection.MAX_RESPONSE_BYTES >> 20) + " MiB message limit", t)
           : fail("cannot " + what + ": " + strip(desc), t);
       case DEADLINE_EXCEEDED -> timeout(what, false);
+      case FAILED_PRECONDITION -> desc.contains("authentication is not enabled") ? unauthenticated(desc, t)
+          : fail("cannot " + what + ": failed precondition" + (desc.isEmpty() ? "" : ": " + strip(desc)), t);
       default -> fail("cannot " + what + ": " + status.getCode().name().toLowerCase(Locale.ROOT).replace('_', ' ')
           + (desc.isEmpty() ? "" : ": " + strip(desc)), t);
     };

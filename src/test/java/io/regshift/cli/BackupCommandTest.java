@@ -156,6 +156,29 @@ class BackupCommandTest {
   }
 
   @Test
+  void aDbBackupTakesTheFirstEndpointThatAnswersAndIsWhatEtcdctlSaves() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort(); // nothing listens there once closed
+    }
+    Path db = tmp.resolve("second.db");
+    CliRun b = CliRun.of("backup", "--endpoints", "127.0.0.1:" + closed + "," + etcd.server().hostPort(), "-f", db.toString());
+    assertEquals(0, b.code(), b.show());
+    assertTrue(b.err().contains(" at revision " + head + " (53 keys, "), b.err());
+    Path theirs = tmp.resolve("etcdctl.db");
+    new Etcdctl(etcd.endpoint()).run("snapshot", "save", theirs.toString());
+    assertArrayEquals(Files.readAllBytes(theirs), Files.readAllBytes(db), "the same bytes as etcdctl snapshot save");
+
+    Path none = tmp.resolve("none.db");
+    CliRun dead = CliRun.of("backup", "etcd://127.0.0.1:" + closed, "-f", none.toString());
+    LiveTlsCommandsTest.assertOneLine(dead, "regshift: etcd://127.0.0.1:" + closed
+        + ": no endpoint answers (dial timeout 2s): connection refused");
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertFalse(left.anyMatch(p -> p.getFileName().toString().startsWith("none.db")), "no file and no staging file");
+    }
+  }
+
+  @Test
   void aWholeDbBackupComesFromALiveEtcdOnly() throws Exception {
     // (with a selection, regshift writes the snapshot itself from any source: RewriteSnapshotTest)
     Path snapshot = tmp.resolve("s.db");

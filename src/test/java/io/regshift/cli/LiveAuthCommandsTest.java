@@ -55,6 +55,19 @@ class LiveAuthCommandsTest {
   }
 
   @Test
+  void aDbBackupLogsInAndNamesAWrongPasswordOrAUserWhoMayNotTakeSnapshots() {
+    Path db = tmp.resolve("wrong.db");
+    CliRun wrong = CliRun.of("backup", source, "-f", db.toString(), "--user", "root:wrong");
+    LiveTlsCommandsTest.assertOneLine(wrong, "regshift: " + source + ": authentication failed for user \"root\": wrong user name or password");
+    CliRun reader = CliRun.of("backup", source, "-f", db.toString(), "--user", "reader:r3ad");
+    LiveTlsCommandsTest.assertOneLine(reader, "regshift: " + source + ": permission denied: user \"reader\" may not send a snapshot");
+    CliRun none = CliRun.of("backup", source, "-f", db.toString());
+    LiveTlsCommandsTest.assertOneLine(none, "regshift: " + source + ": the server requires authentication (etcd auth is enabled):"
+        + " give --user NAME[:PASSWORD] or ETCDCTL_USER, or a client certificate whose common name is an etcd user");
+    assertTrue(!Files.exists(db));
+  }
+
+  @Test
   void noUserAndAMissingPasswordAreNamed() {
     CliRun none = CliRun.of("ls", source);
     LiveTlsCommandsTest.assertOneLine(none, "regshift: " + source + ": the server requires authentication (etcd auth is enabled):"
