@@ -20,14 +20,21 @@ public final class ValueCodec {
   /** The schemas; null for the built-in ones, loaded on first use (a copy that decodes nothing never loads them). */
   private final ProtoCodec proto;
   private final ValueDecryptor decryptor;
+  /** False in the copy {@link #check} decodes with: embedded JSON is not parsed. */
+  private final boolean parseRawJson;
 
   public ValueCodec(ProtoCodec proto) {
     this(proto, null);
   }
 
   private ValueCodec(ProtoCodec proto, ValueDecryptor decryptor) {
+    this(proto, decryptor, true);
+  }
+
+  private ValueCodec(ProtoCodec proto, ValueDecryptor decryptor, boolean parseRawJson) {
     this.proto = proto;
     this.decryptor = decryptor;
+    this.parseRawJson = parseRawJson;
   }
 
   /**
@@ -59,6 +66,16 @@ public final class ValueCodec {
 
   public ProtoCodec proto() {
     return proto != null ? proto : ProtoCodec.builtin();
+  }
+
+  /**
+   * Whether {@link #decode(String, byte[], boolean)} of the value succeeds, and why not, for less
+   * work: the returned value's object has embedded JSON (managedFields' fieldsV1, which cannot
+   * make a value fail) as unparsed bytes, so it is for its {@code ok()} and {@code error()}, not
+   * for showing or encoding. Never throws.
+   */
+  public StoredValue check(String etcdKey, byte[] value) {
+    return new ValueCodec(proto, decryptor, false).decode(etcdKey, value, false);
   }
 
   /** Decodes for display (as kubectl shows objects). Never throws. */
@@ -166,7 +183,7 @@ public final class ValueCodec {
     Map<String, Integer> unknown = new java.util.TreeMap<>();
     try {
       if (type.isPresent()) {
-        body = proto().decode(type.get(), value, env.rawOffset(), env.rawLength(), lossless, unknown);
+        body = proto().decode(type.get(), value, env.rawOffset(), env.rawLength(), lossless, unknown, parseRawJson);
       } else {
         warnings.add("no schema for " + env.apiVersion() + " " + env.kind() + ": fields other than metadata are shown by number");
         body = proto().decodeSchemaless(value, env.rawOffset(), env.rawLength());
