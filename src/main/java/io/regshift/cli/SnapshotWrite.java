@@ -6,6 +6,7 @@ import io.regshift.crypto.WrittenForms;
 import io.regshift.etcd.KeyRange;
 import io.regshift.etcd.MvccEntry;
 import io.regshift.etcd.ReadView;
+import io.regshift.kube.RegistryKey;
 import io.regshift.kube.RegistryKeys;
 import io.regshift.kube.RegistryPrefix;
 import io.regshift.kube.ResourceCatalog;
@@ -66,36 +67,77 @@ final class SnapshotWrite {
       EntryRewrite hook = new EntryRewrite() {
         @Override
         public MvccEntry apply(MvccEntry e) {
-          if (!everything && !e.deleted() && !chosen.keep(e, RegistryKeys.parse(e.keyString(), prefix, catalog))) {
-            return null;
-          }
-          MvccEntry out = e;
-          if (rewrite.active()) {
-            Rewriter.Result result = rewrite.rewriter().rewrite(e);
-            rewrite.record(result);
-            if (result.dropped()) {
-              return null;
-            }
-            out = result.output();
-          }
-          return atRest(e, out);
+          return prepare(e).commit();
         }
 
-        /** The entry in the form at rest the target needs: keys outside the registry and deletions as they are. */
-        private MvccEntry atRest(MvccEntry source, MvccEntry out) {
-          if (out.deleted() || !RegistryKeys.parse(out.keyString(), prefix, catalog).inRegistry()) {
-            return out;
-          }
-          TargetEncryption.Written w;
+        /** The rules and the sealing cost per object: on every core, recorded in order by commit. */
+        @Override
+        public boolean parallel() {
+          return rewrite.active() || atRest.reEncrypts();
+        }
+
+        /**
+         * Select, rewrite, seal for the target: thread-safe. What is counted or reported (the
+         * selection's exclusions, the rewrite report and summary, the forms written) and any error
+         * are kept for the commit, on the writing thread in key order, as a sequential run has them.
+         */
+        @Override
+        public Prepared prepare(MvccEntry e) {
           try {
-            w = atRest.write(source.keyString(), source.value(), out.keyString(), out == source ? null : out.value());
+            RegistryKey key = null;
+            Exclusions excluded = null;
+            if (!everything && !e.deleted()) {
+              key = RegistryKeys.parse(e.keyString(), prefix, catalog);
+              excluded = Exclusions.deferred();
+              if (!chosen.with(excluded).keep(e, key)) {
+                Exclusions log = excluded;
+                return () -> {
+                  log.replayInto(chosen.exclusions());
+                  return null;
+                };
+              }
+            }
+            Rewriter.Result result = rewrite.active() ? rewrite.rewriter().rewrite(e) : null;
+            MvccEntry out = result == null ? e : result.output();
+            TargetEncryption.Written w = out == null ? null : atRest(e, out, out == e ? key : null);
+            MvccEntry stored = w == null || w.value() == out.value() ? out : new MvccEntry(out.key(), w.value(),
+                out.createRevision(), out.modRevision(), out.version(), out.lease(), out.deleted(), out.deleteRevision());
+            Exclusions log = excluded;
+            return () -> {
+              if (log != null) {
+                log.replayInto(chosen.exclusions());
+              }
+              if (result != null) {
+                rewrite.record(result);
+              }
+              if (w != null) {
+                forms.add(w);
+              }
+              return stored;
+            };
+          } catch (RuntimeException x) {
+            return () -> {
+              throw x;
+            };
+          }
+        }
+
+        /**
+         * The form at rest the target needs for one entry; null for keys outside the registry and
+         * deletions, which are written as they are.
+         *
+         * @param key {@code out}'s key parsed, or null
+         */
+        private TargetEncryption.Written atRest(MvccEntry source, MvccEntry out, RegistryKey key) {
+          if (out.deleted() || !(key != null ? key : RegistryKeys.parse(out.keyString(), prefix, catalog)).inRegistry()) {
+            return null;
+          }
+          try {
+            return atRest.write(source.keyString(), source.value(), out.keyString(), out == source ? null : out.value());
           } catch (EncryptionException x) {
             // the first pass found none; a KMS plugin that failed since then stops the write
             throw new UsageException(source.keyString() + ": " + x.getMessage() + "; nothing written", Main.SOME_FAILED);
           }
-          forms.add(w);
-          return w.value() == out.value() ? out : new MvccEntry(out.key(), w.value(), out.createRevision(),
-              out.modRevision(), out.version(), out.lease(), out.deleted(), out.deleteRevision());
         }
 
         @Override

@@ -17,16 +17,24 @@ import java.util.Optional;
 /** Stored value bytes ↔ Kubernetes objects, for every form a /registry value can take. */
 public final class ValueCodec {
   private static volatile ValueCodec builtin;
+  /** The schemas; null for the built-in ones, loaded on first use (a copy that decodes nothing never loads them). */
   private final ProtoCodec proto;
   private final ValueDecryptor decryptor;
+  /** False in the copy {@link #check} decodes with: embedded JSON is not parsed. */
+  private final boolean parseRawJson;
 
   public ValueCodec(ProtoCodec proto) {
     this(proto, null);
   }
 
   private ValueCodec(ProtoCodec proto, ValueDecryptor decryptor) {
+    this(proto, decryptor, true);
+  }
+
+  private ValueCodec(ProtoCodec proto, ValueDecryptor decryptor, boolean parseRawJson) {
     this.proto = proto;
     this.decryptor = decryptor;
+    this.parseRawJson = parseRawJson;
   }
 
   /**
@@ -48,7 +56,7 @@ public final class ValueCodec {
     if (c == null) {
       synchronized (ValueCodec.class) {
         if (builtin == null) {
-          builtin = new ValueCodec(ProtoCodec.builtin());
+          builtin = new ValueCodec(null, null);
         }
         c = builtin;
       }
@@ -57,7 +65,17 @@ public final class ValueCodec {
   }
 
   public ProtoCodec proto() {
-    return proto;
+    return proto != null ? proto : ProtoCodec.builtin();
+  }
+
+  /**
+   * Whether {@link #decode(String, byte[], boolean)} of the value succeeds, and why not, for less
+   * work: the returned value's object has embedded JSON (managedFields' fieldsV1, which cannot
+   * make a value fail) as unparsed bytes, so it is for its {@code ok()} and {@code error()}, not
+   * for showing or encoding. Never throws.
+   */
+  public StoredValue check(String etcdKey, byte[] value) {
+    return new ValueCodec(proto, decryptor, false).decode(etcdKey, value, false);
   }
 
   /** Decodes for display (as kubectl shows objects). Never throws. */
@@ -157,7 +175,7 @@ public final class ValueCodec {
     } catch (IllegalArgumentException e) {
       return failed(Encoding.PROTOBUF, value, null, null, e.getMessage(), warnings);
     }
-    Optional<Descriptor> type = proto.schemaFor(env.apiVersion(), env.kind());
+    Optional<Descriptor> type = proto().schemaFor(env.apiVersion(), env.kind());
     if (env.kind().isEmpty()) {
       warnings.add("the envelope names no kind (a WatchEvent or similar, never a stored object)");
     }
@@ -165,10 +183,10 @@ public final class ValueCodec {
     Map<String, Integer> unknown = new java.util.TreeMap<>();
     try {
       if (type.isPresent()) {
-        body = proto.decode(type.get(), value, env.rawOffset(), env.rawLength(), lossless, unknown);
+        body = proto().decode(type.get(), value, env.rawOffset(), env.rawLength(), lossless, unknown, parseRawJson);
       } else {
         warnings.add("no schema for " + env.apiVersion() + " " + env.kind() + ": fields other than metadata are shown by number");
-        body = proto.decodeSchemaless(value, env.rawOffset(), env.rawLength());
+        body = proto().decodeSchemaless(value, env.rawOffset(), env.rawLength());
         body.put(StoredValue.SCHEMALESS_KEY, true);
       }
     } catch (ProtoException e) {
@@ -265,9 +283,9 @@ public final class ValueCodec {
     if (!(apiVersion instanceof String av) || av.isEmpty() || !(kind instanceof String k) || k.isEmpty()) {
       throw new IllegalArgumentException("the object has no apiVersion or kind");
     }
-    Descriptor type = proto.schemaFor(av, k).orElseThrow(() -> new IllegalArgumentException(
+    Descriptor type = proto().schemaFor(av, k).orElseThrow(() -> new IllegalArgumentException(
         "no schema for " + av + " " + k + ": unknown apiVersion or kind"));
-    return Envelope.wrap(av, k, proto.encode(type, obj));
+    return Envelope.wrap(av, k, proto().encode(type, obj));
   }
 
   /** CRDs and APIServices are stored as JSON on purpose; anything outside *.k8s.io is a custom resource. */

@@ -179,7 +179,8 @@ public final class Rewriter {
     String problem = null;
     Map<String, Object> object = null;
     if (decode) {
-      StoredValue v = head(e);
+      // a rule that surveys objects gets the object; for the rest, that it decodes is enough
+      StoredValue v = need == SurveyNeed.OBJECT ? head(e) : codec.check(e.keyString(), e.value());
       if (!v.ok() && writesStoredValues) {
         // undecodable, or encrypted under a key the configuration lacks (or without one)
         changer = changer != null ? changer : changer(key, e);
@@ -187,7 +188,7 @@ public final class Rewriter {
           problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but " + v.error();
         }
       }
-      object = v.ok() ? v.object() : null;
+      object = v.ok() && need == SurveyNeed.OBJECT ? v.object() : null;
     }
     ObjectHead head = null;
     if (readHead || need == SurveyNeed.OBJECT && object != null && anyNeeds(key, SurveyNeed.HEAD)) {

@@ -1,7 +1,9 @@
 package io.regshift.select;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,10 +16,37 @@ public final class Exclusions {
   private final PrintWriter explain;
   private final Map<String, Long> excluded = new TreeMap<>();
   private final Map<String, Long> unchecked = new TreeMap<>();
+  /** Calls kept for {@link #replayInto} (a {@link #deferred} instance only), else null. */
+  private final List<String[]> deferredCalls;
 
   /** @param explain where --explain writes its lines, or null for counting only */
   public Exclusions(PrintWriter explain) {
+    this(explain, null);
+  }
+
+  private Exclusions(PrintWriter explain, List<String[]> deferredCalls) {
     this.explain = explain;
+    this.deferredCalls = deferredCalls;
+  }
+
+  /**
+   * Counts nothing itself: keeps each call, in order, for {@link #replayInto}. A selection run
+   * on a worker thread records here; the thread that owns the real counts (and the --explain
+   * lines) replays them in input order, so the counts and lines are those of a sequential run.
+   */
+  public static Exclusions deferred() {
+    return new Exclusions(null, new ArrayList<>(1));
+  }
+
+  /** The calls a {@link #deferred} instance kept, made on {@code target}, in their order. */
+  public void replayInto(Exclusions target) {
+    for (String[] c : deferredCalls) {
+      if (c[0] == null) {
+        target.keepUnchecked(c[1], c[2], c[3]);
+      } else {
+        target.exclude(c[1], c[2], c[3]);
+      }
+    }
   }
 
   public static Exclusions counting() {
@@ -26,6 +55,10 @@ public final class Exclusions {
 
   /** Records an object left out by {@code rule}; {@code detail} (may be null) is shown by --explain only. */
   public void exclude(String key, String rule, String detail) {
+    if (deferredCalls != null) {
+      deferredCalls.add(new String[] {"exclude", key, rule, detail});
+      return;
+    }
     excluded.merge(rule, 1L, Long::sum);
     if (explain != null) {
       explain.println("excluded " + key + ": " + rule + (detail == null ? "" : " (" + detail + ")"));
@@ -34,6 +67,10 @@ public final class Exclusions {
 
   /** Records an object kept although {@code rule} could not check it. */
   public void keepUnchecked(String key, String rule, String detail) {
+    if (deferredCalls != null) {
+      deferredCalls.add(new String[] {null, key, rule, detail});
+      return;
+    }
     unchecked.merge(rule, 1L, Long::sum);
     if (explain != null) {
       explain.println("unchecked " + key + ": " + rule + (detail == null ? "" : " (" + detail + ")"));
@@ -42,6 +79,9 @@ public final class Exclusions {
 
   /** An --explain line for a key a command's own rules leave out (counted by the command). */
   public void explainOnly(String key, String rule) {
+    if (deferredCalls != null) {
+      throw new IllegalStateException("explainOnly on deferred exclusions");
+    }
     if (explain != null) {
       explain.println("excluded " + key + ": " + rule);
     }

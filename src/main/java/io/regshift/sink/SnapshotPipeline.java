@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * source → select → rewrite → etcd snapshot file: reads the selected records in revision order
@@ -94,18 +97,21 @@ public final class SnapshotPipeline {
       List<String> problems;
       try (EtcdSnapshotWriter writer = EtcdSnapshotWriter.create(staged.path());
            RevisionReader records = open(src, db, view, range, keep, rewrite, options)) {
-        for (RevisionEntry r = records.next(); r != null; r = records.next()) {
-          read++;
-          MvccEntry out = db == null ? r.entry() : rewrite.apply(r.entry()); // sorted sources are rewritten before the sort
+        long[] counts = new long[2]; // read, dropped
+        // sorted sources are rewritten before the sort
+        inOrder(records::next, RevisionEntry::entry, db == null ? EntryRewrite.NONE : rewrite, (r, out) -> {
+          counts[0]++;
           if (out == null) {
-            dropped++;
-            continue;
+            counts[1]++;
+            return;
           }
           writer.add(out == r.entry() ? r : new RevisionEntry(r.revision(), out)); // unchanged: its stored bytes
           if (ticker != null) {
-            ticker.tick(read - dropped, out.value().length);
+            ticker.tick(counts[0] - counts[1], out.value().length);
           }
-        }
+        });
+        read = counts[0];
+        dropped = counts[1];
         if (records instanceof Counting c) {
           read = c.read;
           dropped = c.dropped;
@@ -205,15 +211,14 @@ public final class SnapshotPipeline {
     EntryRevisionSorter sorter = new EntryRevisionSorter(RevisionSorter.defaultBudget());
     Counting counting = new Counting(sorter);
     try (EntryReader entries = src.read(view, range, keep)) {
-      for (MvccEntry e = entries.next(); e != null; e = entries.next()) {
+      inOrder(entries::next, e -> e, rewrite, (e, out) -> {
         counting.read++;
-        MvccEntry out = rewrite.apply(e);
         if (out == null) {
           counting.dropped++;
         } else {
           sorter.add(out);
         }
-      }
+      });
     } catch (RuntimeException e) {
       sorter.close();
       throw e;
@@ -221,6 +226,28 @@ public final class SnapshotPipeline {
     counting.sorted = sorter.sorted();
     return counting;
   }
+
+  /**
+   * Each item's entry through the hook, handed on in input order with what the hook made of it
+   * (null: dropped). When the hook says so, its first part runs on every core, a few batches ahead
+   * of the writer (bounded by count and value bytes, so memory does not grow with the keyspace).
+   */
+  private static <T> void inOrder(Supplier<T> next, Function<T, MvccEntry> entryOf, EntryRewrite hook,
+      BiConsumer<T, MvccEntry> then) {
+    if (!hook.parallel()) {
+      for (T t = next.get(); t != null; t = next.get()) {
+        then.accept(t, hook.apply(entryOf.apply(t)));
+      }
+      return;
+    }
+    OrderedParallelMap.run(next, t -> new Pending<>(t, hook.prepare(entryOf.apply(t))),
+        p -> then.accept(p.item(), p.prepared().commit()), t -> {
+          byte[] v = entryOf.apply(t).value();
+          return v == null ? 0 : v.length;
+        });
+  }
+
+  private record Pending<T>(T item, EntryRewrite.Prepared prepared) {}
 
   /** A sorted source's records, with what was read and dropped before the sort. */
   private static final class Counting implements RevisionReader {

@@ -10,6 +10,10 @@ final class FieldLayout {
   final FieldDescriptor.Type type;
   final boolean repeated;
   final boolean map;
+  /** {@link #inline()}, known when the layout is made: asked for every field of every object. */
+  private final boolean inline;
+  /** A Go value field, written even when zero ({@link GoValueFields}), known when the layout is made. */
+  final boolean alwaysWritten;
   private final LayoutCache cache;
   private MessageLayout message;
 
@@ -20,6 +24,8 @@ final class FieldLayout {
     this.type = descriptor.getType();
     this.repeated = descriptor.isRepeated();
     this.map = descriptor.isMapField();
+    this.inline = type == FieldDescriptor.Type.MESSAGE && !repeated && INLINE.contains(descriptor.getName());
+    this.alwaysWritten = GoValueFields.alwaysWritten(descriptor.getContainingType().getFullName(), number);
     this.cache = cache;
   }
 
@@ -108,6 +114,6 @@ final class FieldLayout {
       "ingressRuleValue", "deviceConfiguration", "rule", "ruleWithOperations", "typeMeta");
 
   boolean inline() {
-    return type == FieldDescriptor.Type.MESSAGE && !repeated && INLINE.contains(descriptor.getName());
+    return inline;
   }
 }

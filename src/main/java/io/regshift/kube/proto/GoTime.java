@@ -58,12 +58,58 @@ final class GoTime {
 
   /** Parses RFC 3339 (any offset, optional fraction) to epoch seconds and nanos. */
   static long[] parseRfc3339(String s) {
+    long[] utc = parseUtcSeconds(s);
+    if (utc != null) {
+      return utc;
+    }
     try {
       Instant t = OffsetDateTime.parse(s).toInstant();
       return new long[] {t.getEpochSecond(), t.getNano()};
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("not an RFC 3339 time: \"" + s + "\"");
     }
+  }
+
+  /**
+   * The form metav1.Time always has, {@code 2024-05-01T12:00:00Z}, read directly (java.time's
+   * parser was a twentieth of the CPU of re-encoding objects); null for anything else, which
+   * {@link #parseRfc3339} hands to java.time.
+   */
+  private static long[] parseUtcSeconds(String s) {
+    if (s.length() != 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+        || s.charAt(16) != ':' || s.charAt(19) != 'Z') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
+        || minute > 59 || second < 0 || second > 59) {
+      return null;
+    }
+    long epochDay;
+    try {
+      epochDay = java.time.LocalDate.of(year, month, day).toEpochDay(); // checks the day exists (no February 30)
+    } catch (java.time.DateTimeException notADate) {
+      return null;
+    }
+    return new long[] {epochDay * 86_400 + hour * 3600L + minute * 60L + second, 0};
+  }
+
+  /** The decimal number of {@code n} ASCII digits at {@code from}, or -1. */
+  private static int digits(String s, int from, int n) {
+    int v = 0;
+    for (int i = from; i < from + n; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** Go's {@code time.Duration.String()}. */

@@ -20,8 +20,9 @@ final class GoValueFields {
       "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps", SCHEMA_PROPS,
       "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaProps", SCHEMA_PROPS);
 
-  static boolean alwaysWritten(MessageLayout m, int number) {
-    Set<Integer> s = BY_MESSAGE.get(m.name());
+  /** @param message the full name of the message type the field is in */
+  static boolean alwaysWritten(String message, int number) {
+    Set<Integer> s = BY_MESSAGE.get(message);
     return s != null && s.contains(number);
   }
 

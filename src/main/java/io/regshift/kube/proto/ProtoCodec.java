@@ -47,7 +47,17 @@ public final class ProtoCodec {
    */
   public Map<String, Object> decode(Descriptor type, byte[] buf, int off, int len, boolean lossless,
       Map<String, Integer> unknownFields) {
-    return new ProtoDecoder(lossless, unknownFields).message(layouts.of(type), buf, off, off + len);
+    return decode(type, buf, off, len, lossless, unknownFields, true);
+  }
+
+  /**
+   * As {@link #decode(Descriptor, byte[], int, int, boolean, Map)}; without {@code parseRawJson},
+   * embedded JSON (managedFields' fieldsV1) stays bytes: for a check that the value decodes,
+   * which that JSON cannot fail (text that is not JSON is kept as it is).
+   */
+  public Map<String, Object> decode(Descriptor type, byte[] buf, int off, int len, boolean lossless,
+      Map<String, Integer> unknownFields, boolean parseRawJson) {
+    return new ProtoDecoder(lossless, unknownFields, parseRawJson).message(layouts.of(type), buf, off, off + len);
   }
 
   /**

@@ -23,14 +23,21 @@ final class ProtoDecoder {
 
   private final boolean keepZero;
   private final Map<String, Integer> unknownByMessage;
+  /** False for a check only: embedded JSON (managedFields' fieldsV1) is left as its bytes, unparsed. */
+  private final boolean parseRawJson;
 
   /**
    * @param unknownByMessage if not null, counts the fields each message type had that its
    *     schema lacks (one decoder per value, so callers can warn without walking the tree again)
    */
   ProtoDecoder(boolean keepZero, Map<String, Integer> unknownByMessage) {
+    this(keepZero, unknownByMessage, true);
+  }
+
+  ProtoDecoder(boolean keepZero, Map<String, Integer> unknownByMessage, boolean parseRawJson) {
     this.keepZero = keepZero;
     this.unknownByMessage = unknownByMessage;
+    this.parseRawJson = parseRawJson;
   }
 
   Map<String, Object> message(MessageLayout layout, byte[] buf, int off, int end) {
@@ -250,6 +257,9 @@ final class ProtoDecoder {
         byte[] raw = bytesField(buf, off, end, 1);
         if (raw == null) {
           return null;
+        }
+        if (!parseRawJson) {
+          return raw; // text that is not JSON decodes too (below): parsing it cannot fail the value
         }
         try {
           return Json.parse(raw);

@@ -16,6 +16,8 @@ import java.util.Map;
  * exactly as their Go Marshal methods write them. A key the schema does not know is an error.
  */
 final class ProtoEncoder {
+  private static final int RAW_JSON_CAPACITY = 2048;
+
   private static final Comparator<String> GO_ORDER = io.regshift.kube.GoStrings::compare;
 
   byte[] message(MessageLayout layout, Map<String, Object> obj, String path) {
@@ -50,7 +52,7 @@ final class ProtoEncoder {
         continue;
       }
       if (!obj.containsKey(f.jsonName)) {
-        if (GoValueFields.alwaysWritten(layout, f.number)) {
+        if (f.alwaysWritten) {
           writeZero(w, f, join(path, f.jsonName)); // a Go value field: gogo writes it even when zero
         }
         continue;
@@ -221,7 +223,9 @@ final class ProtoEncoder {
       case RAW_JSON -> {
         if (v != null) {
           w.tag(1, 2);
-          w.bytes(Json.write(v).getBytes(StandardCharsets.UTF_8));
+          StringBuilder json = new StringBuilder(RAW_JSON_CAPACITY); // managedFields' fieldsV1: a few KiB, grown less often
+          Json.write(v, json);
+          w.bytes(json.toString().getBytes(StandardCharsets.UTF_8));
         }
       }
       case SCHEMA_OR_BOOL -> {
