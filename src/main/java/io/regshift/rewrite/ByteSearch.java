@@ -32,14 +32,19 @@ final class ByteSearch {
 
   /** The first index of the needle in {@code hay}, or -1. */
   int indexIn(byte[] hay) {
+    return indexIn(hay, 0);
+  }
+
+  /** The first index at or after {@code from} of the needle in {@code hay}, or -1. */
+  int indexIn(byte[] hay, int from) {
     int n = needle.length;
     if (n == 0) {
-      return 0;
+      return Math.min(Math.max(from, 0), hay.length);
     }
     int last = n - 1;
     byte lastByte = needle[last];
     // e: where the window ends (its last byte)
-    for (int e = last; e < hay.length; ) {
+    for (int e = Math.max(from, 0) + last; e < hay.length; ) {
       byte b = hay[e];
       if (b == lastByte) {
         int start = e - last;

@@ -45,6 +45,7 @@ public final class Rewriter {
   private final String prefix;
   private final ResourceCatalog catalog;
   private final boolean writesStoredValues;
+  private final boolean patchInPlace;
   private final List<String> problems = new ArrayList<>();
   private long problemCount;
   private long surveyed;
@@ -109,6 +110,18 @@ public final class Rewriter {
     this.prefix = prefix;
     this.catalog = catalog;
     this.writesStoredValues = writesStoredValues;
+    this.patchInPlace = true;
+  }
+
+  /** @param patchInPlace false to encode every changed object (tests: patching changes nothing) */
+  Rewriter(List<RewriteRule> rules, ValueCodec codec, String prefix, ResourceCatalog catalog, boolean writesStoredValues,
+      boolean patchInPlace) {
+    this.rules = List.copyOf(rules);
+    this.codec = codec;
+    this.prefix = prefix;
+    this.catalog = catalog;
+    this.writesStoredValues = writesStoredValues;
+    this.patchInPlace = patchInPlace;
   }
 
   /** A rewriter with no rules: every entry passes through. */
@@ -337,11 +350,14 @@ public final class Rewriter {
       return new Result(e, new MvccEntry(newKey, e.value(), e.createRevision(), e.modRevision(), e.version(), e.lease(),
           e.deleted(), e.deleteRevision()), changes, after);
     }
-    byte[] value;
-    try {
-      value = encode(v.encoding(), o.object());
-    } catch (IllegalArgumentException | IllegalStateException ex) {
-      throw new RewriteException(e.keyString() + ": cannot encode the rewritten object: " + ex.getMessage());
+    // uids replaced in place where that is provably what encoding gives (--new-uids alone)
+    byte[] value = patchInPlace && o.key().key().equals(key.key()) ? UidPatch.apply(searched, changes) : null;
+    if (value == null) {
+      try {
+        value = encode(v.encoding(), o.object());
+      } catch (IllegalArgumentException | IllegalStateException ex) {
+        throw new RewriteException(e.keyString() + ": cannot encode the rewritten object: " + ex.getMessage());
+      }
     }
     return new Result(e, new MvccEntry(newKey, value, e.createRevision(), e.modRevision(), e.version(), e.lease(),
         e.deleted(), e.deleteRevision()), changes, after);

@@ -1,0 +1,141 @@
+package io.regshift.rewrite;
+
+import io.regshift.kube.Encoding;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stored bytes of an object whose only changes are --new-uids' replacements, patched in place
+ * instead of encoding the changed tree again (the encode was a third of the CPU of a snapshot
+ * rewrite with --new-uids, which changes every object). A new uid has its old one's 36 bytes, so
+ * no protobuf length moves, and everything else keeps its stored bytes by construction.
+ *
+ * <p>Used only where it gives what encoding gives: every change replaces a uid by a uid (a string
+ * value, or inside a managedFields key), and each old uid occurs in the bytes exactly as many times
+ * as the changes replaced it. Each replaced string is a run of the stored bytes (protobuf keeps
+ * strings as they are, and the JSON inside, managedFields, has no escape that could hide a uid once
+ * a backslash-u is ruled out), so equal counts mean the bytes hold no other occurrence: not in user
+ * data the walk leaves alone, not inside a longer string. Anything else gives null, and the tree is
+ * encoded.
+ */
+final class UidPatch {
+  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+      long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long BACKSLASHES = 0x5c5c5c5c5c5c5c5cL;
+
+  private UidPatch() {}
+
+  /**
+   * @param stored  the value's plaintext as stored (the bytes the tree was decoded from)
+   * @param changes every change the rules made to the object, notes included
+   * @return the patched bytes, or null when the tree must be encoded
+   */
+  static byte[] apply(byte[] stored, List<Change> changes) {
+    if (Encoding.sniff(stored) != Encoding.PROTOBUF) {
+      return null;
+    }
+    Map<String, String> newByOld = new HashMap<>();
+    Map<String, Integer> replaced = new HashMap<>();
+    for (Change c : changes) {
+      if (c.oldValue() == c.newValue()) {
+        continue; // a note (a reference kept): nothing changed
+      }
+      if (!NewUidsRule.NAME.equals(c.rule()) || !(c.oldValue() instanceof String old) || !(c.newValue() instanceof String now)
+          || old.length() != now.length()) {
+        return null;
+      }
+      if (c.path().endsWith(" (key)")) {
+        if (!keyUids(old, now, newByOld, replaced)) {
+          return null;
+        }
+      } else if (!uid(old, now, newByOld, replaced)) {
+        return null;
+      }
+    }
+    if (replaced.isEmpty() || hasJsonEscape(stored)) {
+      return null;
+    }
+    byte[] out = stored.clone();
+    for (Map.Entry<String, String> e : newByOld.entrySet()) {
+      byte[] old = e.getKey().getBytes(StandardCharsets.US_ASCII);
+      byte[] now = e.getValue().getBytes(StandardCharsets.US_ASCII);
+      ByteSearch search = new ByteSearch(old);
+      int found = 0;
+      for (int at = search.indexIn(stored, 0); at >= 0; at = search.indexIn(stored, at + old.length)) {
+        System.arraycopy(now, 0, out, at, now.length);
+        found++;
+      }
+      if (found != replaced.get(e.getKey())) {
+        return null;
+      }
+    }
+    return out;
+  }
+
+  /** One uid replaced by another; false when either is not a uid or one old uid got two new ones. */
+  private static boolean uid(String old, String now, Map<String, String> newByOld, Map<String, Integer> replaced) {
+    if (UidSet.parse(old) == null || UidSet.parse(now) == null) {
+      return false;
+    }
+    String before = newByOld.putIfAbsent(old, now);
+    if (before != null && !before.equals(now)) {
+      return false;
+    }
+    replaced.merge(old, 1, Integer::sum);
+    return true;
+  }
+
+  /**
+   * The uids a managedFields key had replaced ({@code k:{"uid":"..."}}), found where the old and
+   * the new key differ in a quoted 36-character window, as the rule replaces them; false when the
+   * keys differ anywhere else.
+   */
+  private static boolean keyUids(String old, String now, Map<String, String> newByOld, Map<String, Integer> replaced) {
+    int i = 0;
+    while (i < old.length()) {
+      if (old.charAt(i) == now.charAt(i)) {
+        i++;
+        continue;
+      }
+      // a difference: it must lie in a quoted uid that starts at or before i
+      int q = old.lastIndexOf('"', i);
+      if (q < 0 || q + 37 >= old.length() || old.charAt(q + 37) != '"' || i > q + 36) {
+        return false;
+      }
+      if (!uid(old.substring(q + 1, q + 37), now.substring(q + 1, q + 37), newByOld, replaced)) {
+        return false;
+      }
+      i = q + 38;
+    }
+    return true;
+  }
+
+  /**
+   * True when the bytes hold a backslash followed by 'u'. Eight bytes at a time: a word with no
+   * backslash (most of them) costs a few operations, and only a word that has one is looked into.
+   */
+  static boolean hasJsonEscape(byte[] b) {
+    int n = b.length;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ BACKSLASHES;
+      if (((x - ONES) & ~x & HIGHS) != 0 && escapeIn(b, i, i + 8)) {
+        return true;
+      }
+    }
+    return escapeIn(b, i, n);
+  }
+
+  private static boolean escapeIn(byte[] b, int from, int to) {
+    for (int j = from; j < to; j++) {
+      if (b[j] == '\\' && j + 1 < b.length && b[j + 1] == 'u') {
+        return true;
+      }
+    }
+    return false;
+  }
+}
