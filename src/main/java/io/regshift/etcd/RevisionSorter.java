@@ -1,20 +1,12 @@
 package io.regshift.etcd;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.PriorityQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -37,8 +29,8 @@ public final class RevisionSorter implements AutoCloseable {
   private final long budget;
   private final UnaryOperator<List<RevisionRef>> reduce;
   private final Comparator<RevisionRef> order;
-  private final List<Path> spills = new ArrayList<>();
-  private final List<DataInputStream> open = new ArrayList<>();
+  private final SpilledRuns<RevisionRef> spills = new SpilledRuns<>("regshift-sort-", RevisionSorter::write,
+      RevisionSorter::read);
   private List<RevisionRef> chunk = new ArrayList<>();
   /** What stayed in memory, sorted, once {@link #sorted()} was called. */
   private List<RevisionRef> memory;
@@ -101,10 +93,8 @@ public final class RevisionSorter implements AutoCloseable {
     }
     List<Iterator<RevisionRef>> iterators = new ArrayList<>();
     iterators.add(memory.iterator());
-    for (Path spill : spills) {
-      iterators.add(read(spill));
-    }
-    return merge(iterators);
+    iterators.addAll(spills.read());
+    return SpilledRuns.merge(iterators, order);
   }
 
   /**
@@ -178,95 +168,30 @@ public final class RevisionSorter implements AutoCloseable {
   }
 
   private void spill() {
-    try {
-      Path file = Files.createTempFile("regshift-sort-", ".run");
-      file.toFile().deleteOnExit();
-      spills.add(file);
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
-        for (RevisionRef r : chunk) {
-          out.writeInt(r.key().length);
-          out.write(r.key());
-          out.writeLong(r.main());
-          out.writeLong(r.sub());
-          out.writeBoolean(r.tombstone());
-          out.writeLong(r.offset());
-          out.writeInt(r.length());
-          out.writeLong(r.note());
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write a sort run to the temporary directory: " + e.getMessage(), e);
-    }
+    spills.spill(chunk);
     chunk = new ArrayList<>();
     held = 0;
   }
 
-  private Iterator<RevisionRef> read(Path file) {
-    DataInputStream in;
-    try {
-      in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    open.add(in);
-    return new Iterator<>() {
-      RevisionRef next = advance();
-
-      private RevisionRef advance() {
-        try {
-          int n;
-          try {
-            n = in.readInt();
-          } catch (EOFException end) {
-            return null;
-          }
-          byte[] key = in.readNBytes(n);
-          return new RevisionRef(key, in.readLong(), in.readLong(), in.readBoolean(), in.readLong(), in.readInt(), in.readLong());
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read a sort run back: " + e.getMessage(), e);
-        }
-      }
-
-      @Override
-      public boolean hasNext() {
-        return next != null;
-      }
-
-      @Override
-      public RevisionRef next() {
-        if (next == null) throw new NoSuchElementException();
-        RevisionRef r = next;
-        next = advance();
-        return r;
-      }
-    };
+  private static void write(DataOutputStream out, RevisionRef r) throws IOException {
+    out.writeInt(r.key().length);
+    out.write(r.key());
+    out.writeLong(r.main());
+    out.writeLong(r.sub());
+    out.writeBoolean(r.tombstone());
+    out.writeLong(r.offset());
+    out.writeInt(r.length());
+    out.writeLong(r.note());
   }
 
-  private Iterator<RevisionRef> merge(List<Iterator<RevisionRef>> runs) {
-    record Head(RevisionRef ref, Iterator<RevisionRef> run) {}
-    PriorityQueue<Head> heap = new PriorityQueue<>((a, b) -> order.compare(a.ref, b.ref));
-    for (Iterator<RevisionRef> run : runs) {
-      if (run.hasNext()) heap.add(new Head(run.next(), run));
-    }
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return !heap.isEmpty();
-      }
-
-      @Override
-      public RevisionRef next() {
-        Head h = heap.poll();
-        if (h == null) throw new NoSuchElementException();
-        if (h.run.hasNext()) heap.add(new Head(h.run.next(), h.run));
-        return h.ref;
-      }
-    };
+  private static RevisionRef read(DataInputStream in) throws IOException {
+    byte[] key = in.readNBytes(in.readInt());
+    return new RevisionRef(key, in.readLong(), in.readLong(), in.readBoolean(), in.readLong(), in.readInt(), in.readLong());
   }
 
   /** Spill files written so far (tests check that large inputs really spill). */
   int spillCount() {
-    return spills.size();
+    return spills.count();
   }
 
   @Override
@@ -274,19 +199,6 @@ public final class RevisionSorter implements AutoCloseable {
     if (background != null) {
       background.shutdownNow();
     }
-    for (DataInputStream in : open) {
-      try {
-        in.close();
-      } catch (IOException ignored) {
-        // a temp file we are about to delete
-      }
-    }
-    for (Path p : spills) {
-      try {
-        Files.deleteIfExists(p);
-      } catch (IOException ignored) {
-        // deleteOnExit is the fallback
-      }
-    }
+    spills.close();
   }
 }
