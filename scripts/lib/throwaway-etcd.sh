@@ -57,7 +57,9 @@ start_throwaway_etcd() {
       --heartbeat-interval=10 --election-timeout=50 "$@" >"$ETCD_DIR/etcd.log" 2>&1 &
     ETCD_PID=$!
     for _ in $(seq 200); do # up to 20 s
-      if etcdctl_local endpoint health >/dev/null 2>&1; then
+      # a short command timeout: a probe of a member that accepted the connection but is not
+      # serving (yet, or ever) would otherwise wait the 600 s the other calls may take
+      if etcdctl_local --command-timeout=2s endpoint health >/dev/null 2>&1; then
         return 0
       fi
       kill -0 "$ETCD_PID" 2>/dev/null || break
