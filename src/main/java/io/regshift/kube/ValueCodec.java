@@ -5,6 +5,7 @@ import io.regshift.crypto.DecryptionException;
 import io.regshift.crypto.EncryptedValue;
 import io.regshift.crypto.ValueDecryptor;
 import io.regshift.kube.proto.ProtoCodec;
+import io.regshift.kube.proto.StringScan;
 import io.regshift.kube.proto.ProtoException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -256,6 +257,26 @@ public final class ValueCodec {
   private static String message(RuntimeException e) {
     String m = e.getMessage();
     return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  /**
+   * Visits the strings of a protobuf value (plaintext) in the order and at the paths of its lossless
+   * tree, without decoding it (see {@link StringScan}); false when the value is not protobuf with
+   * a schema, or the scan stopped: the caller then decodes.
+   */
+  public boolean scanStrings(byte[] plaintext, StringScan.Visitor visitor) {
+    if (Encoding.sniff(plaintext) != Encoding.PROTOBUF) {
+      return false;
+    }
+    Envelope env;
+    try {
+      env = Envelope.parse(plaintext);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    Optional<Descriptor> type = proto().schemaFor(env.apiVersion(), env.kind());
+    return type.isPresent() && proto().scanStrings(type.get(), plaintext, env.rawOffset(), env.rawLength(),
+        visitor.skip(env.apiVersion(), env.kind()), visitor);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.regshift.rewrite;
 
 import io.regshift.kube.RegistryKey;
+import io.regshift.kube.ValueCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -158,8 +159,36 @@ public final class NewUidsRule implements RewriteRule {
     return (UidSet.maybeUid(value) || uids.hasOther()) && uids.contains(value);
   }
 
+  /** {@link #selected(String)} of a string's bytes, where every selected uid is a UUID (see {@link #scanChanges}). */
+  boolean selected(byte[] buf, int off, int len) {
+    return uids.containsUuid(buf, off, len);
+  }
+
+  /** Whether {@code buf[off, off + len)} holds a selected uid anywhere (where every selected uid is a UUID). */
+  boolean anySelectedIn(byte[] buf, int off, int len) {
+    int end = off + len;
+    for (int at = UidWindows.next(buf, off, end); at >= 0; at = UidWindows.next(buf, at + 1, end)) {
+      if (uids.contains(UidWindows.high(buf, at), UidWindows.low(buf, at))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The changes {@link #apply} would make to the object whose stored bytes (plaintext) are given,
+   * found by scanning them ({@link NewUidsScan}) rather than decoding; null when the object must
+   * be decoded (dangling owners to drop, a uid that is not a UUID, and the cases the scan leaves).
+   */
+  List<Change> scanChanges(ValueCodec codec, String etcdKey, byte[] plaintext) {
+    if (dropDanglingOwners || uids.hasOther()) {
+      return null;
+    }
+    return NewUidsScan.changes(this, codec, etcdKey, plaintext);
+  }
+
   /** A managedFields key ({@code k:{...}}, JSON after "k:") with each selected uid replaced. */
-  private String rewriteUidsIn(String key) {
+  String rewriteUidsIn(String key) {
     StringBuilder out = new StringBuilder(key.length());
     int i = 0;
     while (i < key.length()) {

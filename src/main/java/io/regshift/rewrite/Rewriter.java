@@ -10,6 +10,7 @@ import io.regshift.kube.RegistryKeys;
 import io.regshift.kube.ResourceCatalog;
 import io.regshift.kube.StoredValue;
 import io.regshift.kube.ValueCodec;
+import io.regshift.kube.proto.StringScan;
 import io.regshift.rewrite.RewriteRule.SurveyNeed;
 import io.regshift.sink.OrderedParallelMap;
 import java.nio.charset.StandardCharsets;
@@ -45,11 +46,21 @@ public final class Rewriter {
   private final String prefix;
   private final ResourceCatalog catalog;
   private final boolean writesStoredValues;
-  private final boolean patchInPlace;
+  private final InPlace inPlace;
   private final List<String> problems = new ArrayList<>();
   private long problemCount;
   private long surveyed;
   private boolean planned;
+
+  /**
+   * How the new bytes of an object --new-uids alone changes are made (tests compare the three):
+   * by encoding the changed tree, by patching the uids into the stored bytes after decoding and
+   * walking ({@link UidPatch}), or by patching what a scan of the bytes found ({@link NewUidsScan}),
+   * where the scan can stand for the decode, else as the second.
+   */
+  enum InPlace {
+    NEVER, AFTER_DECODE, SCAN
+  }
 
   /**
    * What became of one entry.
@@ -110,18 +121,18 @@ public final class Rewriter {
     this.prefix = prefix;
     this.catalog = catalog;
     this.writesStoredValues = writesStoredValues;
-    this.patchInPlace = true;
+    this.inPlace = InPlace.SCAN;
   }
 
-  /** @param patchInPlace false to encode every changed object (tests: patching changes nothing) */
+  /** @param inPlace how --new-uids' changes are written (tests: every way gives the same) */
   Rewriter(List<RewriteRule> rules, ValueCodec codec, String prefix, ResourceCatalog catalog, boolean writesStoredValues,
-      boolean patchInPlace) {
+      InPlace inPlace) {
     this.rules = List.copyOf(rules);
     this.codec = codec;
     this.prefix = prefix;
     this.catalog = catalog;
     this.writesStoredValues = writesStoredValues;
-    this.patchInPlace = patchInPlace;
+    this.inPlace = inPlace;
   }
 
   /** A rewriter with no rules: every entry passes through. */
@@ -191,6 +202,9 @@ public final class Rewriter {
     }
     String problem = null;
     Map<String, Object> object = null;
+    if (decode && need != SurveyNeed.OBJECT && codec.scanStrings(searchable(e), StringScan.NOTHING)) {
+      decode = false; // it decodes: a scan that reads every byte as the decoder does says so for less
+    }
     if (decode) {
       // a rule that surveys objects gets the object; for the rest, that it decodes is enough
       StoredValue v = need == SurveyNeed.OBJECT ? head(e) : codec.check(e.keyString(), e.value());
@@ -325,6 +339,13 @@ public final class Rewriter {
     if (applicable == null) {
       return new Result(e, e, List.of());
     }
+    if (inPlace == InPlace.SCAN && writesStoredValues && applicable.size() == 1
+        && applicable.get(0) instanceof NewUidsRule uids) {
+      Result scanned = scanned(e, uids, searched);
+      if (scanned != null) {
+        return scanned;
+      }
+    }
     // lossless only where the object is encoded again; export renders the display form directly
     StoredValue v = codec.decode(e.keyString(), e.value(), writesStoredValues);
     if (!v.ok()) {
@@ -351,7 +372,7 @@ public final class Rewriter {
           e.deleted(), e.deleteRevision()), changes, after);
     }
     // uids replaced in place where that is provably what encoding gives (--new-uids alone)
-    byte[] value = patchInPlace && o.key().key().equals(key.key()) ? UidPatch.apply(searched, changes) : null;
+    byte[] value = inPlace != InPlace.NEVER && o.key().key().equals(key.key()) ? UidPatch.apply(searched, changes) : null;
     if (value == null) {
       try {
         value = encode(v.encoding(), o.object());
@@ -361,6 +382,27 @@ public final class Rewriter {
     }
     return new Result(e, new MvccEntry(newKey, value, e.createRevision(), e.modRevision(), e.version(), e.lease(),
         e.deleted(), e.deleteRevision()), changes, after);
+  }
+
+  /**
+   * --new-uids alone, from a scan of the stored bytes: the changes the decode and walk would make,
+   * patched in; null where the object must be decoded. No decoded tree comes with the result: only
+   * export shows one, and export does not write stored values.
+   */
+  private Result scanned(MvccEntry e, NewUidsRule uids, byte[] searched) {
+    List<Change> changes = uids.scanChanges(codec, e.keyString(), searched);
+    if (changes == null) {
+      return null;
+    }
+    if (changes.isEmpty()) {
+      return new Result(e, e, changes);
+    }
+    byte[] value = UidPatch.apply(searched, changes, false); // the scan made sure there is no backslash-u
+    if (value == null) {
+      return null;
+    }
+    return new Result(e, new MvccEntry(e.key(), value, e.createRevision(), e.modRevision(), e.version(), e.lease(),
+        e.deleted(), e.deleteRevision()), changes);
   }
 
   private static String stringOr(Object value, String otherwise) {

@@ -19,13 +19,18 @@ import java.util.Map;
  * a backslash-u is ruled out), so equal counts mean the bytes hold no other occurrence: not in user
  * data the walk leaves alone, not inside a longer string. Anything else gives null, and the tree is
  * encoded.
+ *
+ * <p>For a value as Go writes it (fields in number order, map entries sorted by key: every value
+ * kube-apiserver stores), the patched bytes are those of encoding the changed tree. A value written
+ * in some other order keeps it: the patch changes the uids and nothing else, where encoding would
+ * sort the fields.
  */
 final class UidPatch {
   private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
       long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
   private static final long BACKSLASHES = 0x5c5c5c5c5c5c5c5cL;
+  private static final long US = 0x7575757575757575L;
+  private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
 
   private UidPatch() {}
 
@@ -35,6 +40,11 @@ final class UidPatch {
    * @return the patched bytes, or null when the tree must be encoded
    */
   static byte[] apply(byte[] stored, List<Change> changes) {
+    return apply(stored, changes, true);
+  }
+
+  /** @param checkEscapes false when the caller has made sure the bytes hold no backslash-u */
+  static byte[] apply(byte[] stored, List<Change> changes, boolean checkEscapes) {
     if (Encoding.sniff(stored) != Encoding.PROTOBUF) {
       return null;
     }
@@ -56,9 +66,67 @@ final class UidPatch {
         return null;
       }
     }
-    if (replaced.isEmpty() || hasJsonEscape(stored)) {
+    if (replaced.isEmpty() || checkEscapes && hasJsonEscape(stored)) {
       return null;
     }
+    byte[] out = patchInOnePass(stored, newByOld, replaced);
+    return out != OVERLAP ? out : patchEachUid(stored, newByOld, replaced);
+  }
+
+  private static final byte[] OVERLAP = new byte[0];
+
+  /**
+   * The patch from one pass over the bytes' UUID-shaped windows ({@link UidWindows}), or OVERLAP
+   * when two windows holding old uids overlap: each uid's own search below then decides, as it
+   * always did. (Without overlaps both find the same occurrences.)
+   */
+  private static byte[] patchInOnePass(byte[] stored, Map<String, String> newByOld, Map<String, Integer> replaced) {
+    int n = newByOld.size();
+    long[] high = new long[n];
+    long[] low = new long[n];
+    byte[][] now = new byte[n][];
+    int[] expected = new int[n];
+    int k = 0;
+    for (Map.Entry<String, String> e : newByOld.entrySet()) {
+      long[] pair = UidSet.parse(e.getKey());
+      high[k] = pair[0];
+      low[k] = pair[1];
+      now[k] = e.getValue().getBytes(StandardCharsets.US_ASCII);
+      expected[k] = replaced.get(e.getKey());
+      k++;
+    }
+    byte[] out = null;
+    int lastEnd = -1;
+    for (int at = UidWindows.next(stored, 0, stored.length); at >= 0; at = UidWindows.next(stored, at + 1, stored.length)) {
+      long h = UidWindows.high(stored, at);
+      long l = UidWindows.low(stored, at);
+      for (int i = 0; i < n; i++) {
+        if (high[i] == h && low[i] == l) {
+          if (at < lastEnd) {
+            return OVERLAP;
+          }
+          lastEnd = at + 36;
+          if (--expected[i] < 0) {
+            return null; // more occurrences than the walk replaced
+          }
+          if (out == null) {
+            out = stored.clone();
+          }
+          System.arraycopy(now[i], 0, out, at, 36);
+          break;
+        }
+      }
+    }
+    for (int e : expected) {
+      if (e != 0) {
+        return null;
+      }
+    }
+    return out;
+  }
+
+  /** The patch from a search for each old uid in turn. */
+  private static byte[] patchEachUid(byte[] stored, Map<String, String> newByOld, Map<String, Integer> replaced) {
     byte[] out = stored.clone();
     for (Map.Entry<String, String> e : newByOld.entrySet()) {
       byte[] old = e.getKey().getBytes(StandardCharsets.US_ASCII);
@@ -115,15 +183,17 @@ final class UidPatch {
   }
 
   /**
-   * True when the bytes hold a backslash followed by 'u'. Eight bytes at a time: a word with no
-   * backslash (most of them) costs a few operations, and only a word that has one is looked into.
+   * True when the bytes hold a backslash followed by 'u'. Eight positions at a time: the word at i
+   * compared with backslashes and the word at i + 1 with u's, a zero byte in either-or marking a
+   * pair (managedFields' keys are full of escaped quotes, so looking into every word that has a
+   * backslash cost more than this).
    */
   static boolean hasJsonEscape(byte[] b) {
     int n = b.length;
     int i = 0;
-    for (; i + 8 <= n; i += 8) {
-      long x = (long) LONGS.get(b, i) ^ BACKSLASHES;
-      if (((x - ONES) & ~x & HIGHS) != 0 && escapeIn(b, i, i + 8)) {
+    for (; i + 9 <= n; i += 8) {
+      long x = ((long) LONGS.get(b, i) ^ BACKSLASHES) | ((long) LONGS.get(b, i + 1) ^ US);
+      if (~(((x & LOW7) + LOW7) | x | LOW7) != 0) {
         return true;
       }
     }

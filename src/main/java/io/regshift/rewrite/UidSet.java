@@ -32,13 +32,49 @@ final class UidSet {
     if (pair == null) {
       return other.contains(uid);
     }
+    return contains(pair[0], pair[1]);
+  }
+
+  /** Whether the UUID in {@code buf[off, off + len)} is in the set (only UUIDs: see {@link #hasOther}). */
+  boolean containsUuid(byte[] buf, int off, int len) {
+    if (len != 36 || buf[off + 8] != '-' || buf[off + 13] != '-' || buf[off + 18] != '-' || buf[off + 23] != '-') {
+      return false;
+    }
+    long h = 0;
+    long l = 0;
+    int digits = 0;
+    for (int i = off; i < off + 36; i++) {
+      int c = buf[i];
+      if (c == '-') {
+        continue;
+      }
+      int d = digit(c);
+      if (d < 0) {
+        return false;
+      }
+      if (digits < 16) {
+        h = h << 4 | d;
+      } else {
+        l = l << 4 | d;
+      }
+      digits++;
+    }
+    return digits == 32 && contains(h, l);
+  }
+
+  /** Whether the UUID with these two halves is in the set. */
+  boolean contains(long h, long l) {
     int mask = used.length - 1;
-    for (int i = slot(pair[0], pair[1], mask); used[i]; i = (i + 1) & mask) {
-      if (hi[i] == pair[0] && lo[i] == pair[1]) {
+    for (int i = slot(h, l, mask); used[i]; i = (i + 1) & mask) {
+      if (hi[i] == h && lo[i] == l) {
         return true;
       }
     }
     return false;
+  }
+
+  private static int digit(int c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
   }
 
   /** True when some uid is not a UUID: every string must then be looked up. */
@@ -99,7 +135,7 @@ final class UidSet {
       if (c == '-') {
         continue;
       }
-      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      int d = digit(c);
       if (d < 0) {
         return null;
       }

@@ -31,8 +31,8 @@ class UidPatchTest {
     return RewriteRulesTest.clusters();
   }
 
-  private static List<Rewriter.Result> run(List<MvccEntry> in, boolean patch, Supplier<List<RewriteRule>> rules) {
-    Rewriter rw = new Rewriter(rules.get(), CODEC, "/registry", ResourceCatalog.builtin(), true, patch);
+  private static List<Rewriter.Result> run(List<MvccEntry> in, Rewriter.InPlace mode, Supplier<List<RewriteRule>> rules) {
+    Rewriter rw = new Rewriter(rules.get(), CODEC, "/registry", ResourceCatalog.builtin(), true, mode);
     Iterator<MvccEntry> it = in.iterator();
     rw.survey(() -> it.hasNext() ? it.next() : null);
     return in.stream().map(rw::rewrite).toList();
@@ -61,13 +61,13 @@ class UidPatchTest {
         new NewUidsRule(false, runKey), new ServiceCidrRule(Cidr.parse("--service-cidr", "10.128.0.0/12"), null),
         new ResourceVersionRule());
     for (Supplier<List<RewriteRule>> rules : List.of(uidsOnly, asTheBenchmark)) {
-      List<Rewriter.Result> encoded = run(in, false, rules);
-      List<Rewriter.Result> patched = run(in, true, rules);
-      assertSameResults(in, encoded, patched);
+      List<Rewriter.Result> encoded = run(in, Rewriter.InPlace.NEVER, rules);
+      assertSameResults(in, encoded, run(in, Rewriter.InPlace.AFTER_DECODE, rules));
+      assertSameResults(in, encoded, run(in, Rewriter.InPlace.SCAN, rules));
     }
     // and the patch is what most objects took (else this test would compare encoding with itself)
     long patchable = 0;
-    for (Rewriter.Result r : run(in, false, uidsOnly)) {
+    for (Rewriter.Result r : run(in, Rewriter.InPlace.NEVER, uidsOnly)) {
       if (r.changed() && UidPatch.apply(r.source().value(), r.changes()) != null) {
         patchable++;
       }
@@ -91,16 +91,17 @@ class UidPatchTest {
         pod.version(), 0, false, 0);
     in.replaceAll(e -> e == pod ? noted : e);
     byte[] runKey = new byte[32];
-    List<Rewriter.Result> patched = run(in, true, () -> List.of(new NewUidsRule(false, runKey)));
-    List<Rewriter.Result> encoded = run(in, false, () -> List.of(new NewUidsRule(false, runKey)));
+    List<Rewriter.Result> patched = run(in, Rewriter.InPlace.AFTER_DECODE, () -> List.of(new NewUidsRule(false, runKey)));
+    List<Rewriter.Result> encoded = run(in, Rewriter.InPlace.NEVER, () -> List.of(new NewUidsRule(false, runKey)));
     assertSameResults(in, encoded, patched);
+    assertSameResults(in, encoded, run(in, Rewriter.InPlace.SCAN, () -> List.of(new NewUidsRule(false, runKey))));
     Rewriter.Result r = patched.get(in.indexOf(noted));
     assertNull(UidPatch.apply(noted.value(), r.changes()), "the uid inside the annotation is counted: no patch");
     Map<String, Object> out = CODEC.decode(r.output().keyString(), r.output().value(), true).object();
     Map<?, ?> outMd = (Map<?, ?>) out.get("metadata");
     assertEquals("created as " + uid + " by hand", ((Map<?, ?>) outMd.get("annotations")).get("example.com/note"));
     assertEquals(new NewUidsRule(false, runKey).newUid(uid), outMd.get("uid"));
-    assertNotNull(UidPatch.apply(pod.value(), run(List.of(pod), false, () -> List.of(new NewUidsRule(false, runKey)))
+    assertNotNull(UidPatch.apply(pod.value(), run(List.of(pod), Rewriter.InPlace.NEVER, () -> List.of(new NewUidsRule(false, runKey)))
         .get(0).changes()), "without the note, the same pod is patched");
   }
 

@@ -2,6 +2,7 @@ package io.regshift.kube.proto;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import io.regshift.kube.schema.SchemaRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,6 +59,15 @@ public final class ProtoCodec {
   public Map<String, Object> decode(Descriptor type, byte[] buf, int off, int len, boolean lossless,
       Map<String, Integer> unknownFields, boolean parseRawJson) {
     return new ProtoDecoder(lossless, unknownFields, parseRawJson).message(layouts.of(type), buf, off, off + len);
+  }
+
+  /**
+   * Visits the strings of a message as {@link #decode} with {@code lossless} would hold them, without
+   * making the tree; false when the scan stopped (see {@link StringScan}).
+   */
+  public boolean scanStrings(Descriptor type, byte[] buf, int off, int len, List<String> skip,
+      StringScan.Visitor visitor) {
+    return StringScan.scan(layouts.of(type), buf, off, len, skip, visitor);
   }
 
   /**
