@@ -58,6 +58,12 @@ public final class NewUidsRule implements RewriteRule {
     return NAME;
   }
 
+  /** Every object has a uid to renew. */
+  @Override
+  public boolean mayChangeWhateverTheValue(RegistryKey key) {
+    return true;
+  }
+
   /** Every object's uid, read from its metadata head: the first pass decodes no object for it. */
   @Override
   public SurveyNeed surveyNeed(RegistryKey key) {

@@ -37,6 +37,14 @@ public interface RewriteRule {
   }
 
   /**
+   * True when {@link #mayChange(RegistryKey, byte[])} is true for every value stored under
+   * {@code key}: the first pass then need not search a value to know that some rule may change it.
+   */
+  default boolean mayChangeWhateverTheValue(RegistryKey key) {
+    return false;
+  }
+
+  /**
    * What the first pass must read of one selected object for this rule: the first pass reads of
    * each object only what some rule asks for (most objects need no decoding there at all).
    */

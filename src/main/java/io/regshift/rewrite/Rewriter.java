@@ -194,9 +194,12 @@ public final class Rewriter {
     // which rule may change the entry is asked only where it decides what is read, or when the
     // value cannot be read: a byte search (--map-namespace) over every value costs
     boolean readsAnyway = need == SurveyNeed.OBJECT || need == SurveyNeed.HEAD && !writesStoredValues;
-    RewriteRule changer = readsAnyway ? null : changer(key, e);
-    boolean decode = need == SurveyNeed.OBJECT || changer != null && writesStoredValues;
-    boolean readHead = need == SurveyNeed.HEAD || changer != null && !decode;
+    // which rule comes first (named in a problem) is asked of the value only when no rule may
+    // change the entry whatever its value (--new-uids may change every object)
+    RewriteRule changer = null;
+    boolean mayChange = !readsAnyway && (anyChangesWhateverTheValue(key) || (changer = changer(key, e)) != null);
+    boolean decode = need == SurveyNeed.OBJECT || mayChange && writesStoredValues;
+    boolean readHead = need == SurveyNeed.HEAD || mayChange && !decode;
     if (!decode && !readHead) {
       return new Peek(e, key, null, null, null);
     }
@@ -240,6 +243,15 @@ public final class Rewriter {
       }
     }
     return null;
+  }
+
+  private boolean anyChangesWhateverTheValue(RegistryKey key) {
+    for (RewriteRule r : rules) {
+      if (r.mayChangeWhateverTheValue(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean anyNeeds(RegistryKey key, SurveyNeed need) {
