@@ -57,9 +57,13 @@ public final class BoltWriter implements AutoCloseable {
     private long imageSize = -1;
     private static final int TRAILER_SIZE = 32;
 
+    /** Flushes written pages in the background, so that the flush at the end has little left. */
+    private final WriteBehind writeBehind;
+
     private BoltWriter(Path path, FileChannel channel) {
         this.path = path;
         this.channel = channel;
+        this.writeBehind = new WriteBehind(channel);
     }
 
     /** Creates (or truncates) {@code path}. */
@@ -172,6 +176,7 @@ public final class BoltWriter implements AutoCloseable {
 
     private void force() {
         try {
+            writeBehind.finish();
             channel.force(true);
             finished = true;
         } catch (IOException e) {
@@ -269,7 +274,13 @@ public final class BoltWriter implements AutoCloseable {
 
     private void flush() {
         buffer.flip();
+        int bytes = buffer.remaining();
         writeFully(buffer, bufferStart);
+        try {
+            writeBehind.written(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": cannot write: " + e.getMessage(), e);
+        }
         bufferStart = nextPage * PAGE_SIZE;
         buffer.clear();
     }
@@ -287,6 +298,7 @@ public final class BoltWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        writeBehind.close();
         try {
             channel.close();
         } catch (IOException e) {

@@ -8,6 +8,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
+import io.regshift.bolt.WriteBehind;
 import io.regshift.sink.StagedFile;
 import java.io.EOFException;
 import java.io.IOException;
@@ -66,6 +67,8 @@ public final class SnapshotDownload {
   private final ConnectionSettings settings;
   private final EtcdChannel channel;
   private final FileChannel out;
+  /** Flushes what is written in the background, so that the flush before the rename has little left. */
+  private final WriteBehind writeBehind;
   private final ByteBuffer pending = ByteBuffer.allocateDirect(WRITE_BUFFER);
   private final MessageDigest sha;
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
@@ -79,6 +82,7 @@ public final class SnapshotDownload {
     this.settings = settings;
     this.channel = channel;
     this.out = out;
+    this.writeBehind = new WriteBehind(out);
     this.progress = progress;
     try {
       this.sha = MessageDigest.getInstance("SHA-256");
@@ -127,8 +131,13 @@ public final class SnapshotDownload {
           throw unreachable(e) ? new Unreachable(e) : e;
         }
         SnapshotDownload d = new SnapshotDownload(settings, channel, ch, progress);
-        d.run();
-        d.flush();
+        try {
+          d.run();
+          d.flush();
+          d.writeBehind.finish();
+        } finally {
+          d.writeBehind.close();
+        }
         hash = d.check();
         size = d.received - SHA256_SIZE;
       } catch (IOException e) {
@@ -218,9 +227,11 @@ public final class SnapshotDownload {
   }
 
   private void writeAll(ByteBuffer b) throws IOException {
+    int bytes = b.remaining();
     while (b.hasRemaining()) {
       out.write(b);
     }
+    writeBehind.written(bytes);
   }
 
   private void hashAllButLast32(byte[] blob) {
