@@ -187,10 +187,18 @@ public final class NewUidsRule implements RewriteRule {
    * be decoded (dangling owners to drop, a uid that is not a UUID, and the cases the scan leaves).
    */
   List<Change> scanChanges(ValueCodec codec, String etcdKey, byte[] plaintext) {
+    return scanChanges(codec, etcdKey, plaintext, false);
+  }
+
+  /**
+   * @param noResourceVersions also null when the object holds a resourceVersion that is not empty
+   *                           (for {@link ResourceVersionRule}, which then has nothing to clear)
+   */
+  List<Change> scanChanges(ValueCodec codec, String etcdKey, byte[] plaintext, boolean noResourceVersions) {
     if (dropDanglingOwners || uids.hasOther()) {
       return null;
     }
-    return NewUidsScan.changes(this, codec, etcdKey, plaintext);
+    return NewUidsScan.changes(this, codec, etcdKey, plaintext, noResourceVersions);
   }
 
   /** A managedFields key ({@code k:{...}}, JSON after "k:") with each selected uid replaced. */

@@ -24,25 +24,31 @@ final class NewUidsScan implements StringScan.Visitor {
 
   private final NewUidsRule rule;
   private final String etcdKey;
+  private final boolean noResourceVersions;
   private final List<Change> changes = new ArrayList<>();
   private boolean metadata;
 
-  private NewUidsScan(NewUidsRule rule, String etcdKey) {
+  private NewUidsScan(NewUidsRule rule, String etcdKey, boolean noResourceVersions) {
     this.rule = rule;
     this.etcdKey = etcdKey;
+    this.noResourceVersions = noResourceVersions;
   }
 
   /**
    * The changes --new-uids makes to the object, in the walk's order, or null when it must be
    * decoded.
    *
-   * @param plaintext the stored value (decrypted)
+   * @param plaintext          the stored value (decrypted)
+   * @param noResourceVersions also null where a resourceVersion field is not empty: with the
+   *                           resourceVersion rule applying too, the object is then decoded (that
+   *                           rule clears them; where all are empty it changes nothing)
    */
-  static List<Change> changes(NewUidsRule rule, ValueCodec codec, String etcdKey, byte[] plaintext) {
+  static List<Change> changes(NewUidsRule rule, ValueCodec codec, String etcdKey, byte[] plaintext,
+      boolean noResourceVersions) {
     if (UidPatch.hasJsonEscape(plaintext)) {
       return null; // a uid could hide in an escape; and managedFields' JSON is passed over below only without one
     }
-    NewUidsScan scan = new NewUidsScan(rule, etcdKey);
+    NewUidsScan scan = new NewUidsScan(rule, etcdKey, noResourceVersions);
     if (!codec.scanStrings(plaintext, scan) || !scan.metadata) {
       return null; // without metadata the rule leaves the object alone: the decoder's path says so
     }
@@ -66,6 +72,9 @@ final class NewUidsScan implements StringScan.Visitor {
 
   @Override
   public boolean string(StringScan.Path path, byte[] buf, int off, int len) {
+    if (noResourceVersions && len > 0 && "resourceVersion".equals(path.field())) {
+      return false;
+    }
     boolean selected = rule.selected(buf, off, len);
     if (!selected && "uid".equals(path.field()) && (len > 0 || ownerReference(path))) {
       return false; // a reference to an object outside the selection: the rule reports it

@@ -351,9 +351,9 @@ public final class Rewriter {
     if (applicable == null) {
       return new Result(e, e, List.of());
     }
-    if (inPlace == InPlace.SCAN && writesStoredValues && applicable.size() == 1
-        && applicable.get(0) instanceof NewUidsRule uids) {
-      Result scanned = scanned(e, uids, searched);
+    if (inPlace == InPlace.SCAN && writesStoredValues && applicable.get(0) instanceof NewUidsRule uids
+        && (applicable.size() == 1 || applicable.size() == 2 && applicable.get(1) instanceof ResourceVersionRule)) {
+      Result scanned = scanned(e, uids, searched, applicable.size() == 2);
       if (scanned != null) {
         return scanned;
       }
@@ -397,12 +397,13 @@ public final class Rewriter {
   }
 
   /**
-   * --new-uids alone, from a scan of the stored bytes: the changes the decode and walk would make,
-   * patched in; null where the object must be decoded. No decoded tree comes with the result: only
-   * export shows one, and export does not write stored values.
+   * --new-uids alone (or with the resourceVersion rule, where it has nothing to clear), from a scan
+   * of the stored bytes: the changes the decode and walk would make, patched in; null where the
+   * object must be decoded. No decoded tree comes with the result: only export shows one, and
+   * export does not write stored values.
    */
-  private Result scanned(MvccEntry e, NewUidsRule uids, byte[] searched) {
-    List<Change> changes = uids.scanChanges(codec, e.keyString(), searched);
+  private Result scanned(MvccEntry e, NewUidsRule uids, byte[] searched, boolean noResourceVersions) {
+    List<Change> changes = uids.scanChanges(codec, e.keyString(), searched, noResourceVersions);
     if (changes == null) {
       return null;
     }

@@ -176,6 +176,37 @@ class NewUidsScanTest {
     assertSameAsDecoding(List.of(owner, endpoints));
   }
 
+  /** With the resourceVersion rule too: scanned where it has nothing to clear, decoded where it has. */
+  @Test
+  void theResourceVersionRuleLeavesTheScanOnlyNothingToClear() {
+    MvccEntry owner = entry("/registry/jobs/default/nightly", "batch/v1", "Job", OWNER, "{}");
+    Map<String, Object> ref = Map.of("kind", "Job", "name", "nightly", "uid", OWNER);
+    Map<String, Object> refWithVersion = Map.of("kind", "Job", "name", "nightly", "uid", OWNER, "resourceVersion", "812");
+    MvccEntry plain = entry("/registry/endpoints/default/a", "v1", "Endpoints", POD, "{}",
+        Map.of("subsets", List.of(Map.of("addresses", List.of(Map.of("ip", "10.0.0.1", "targetRef", ref))))));
+    MvccEntry versioned = entry("/registry/endpoints/default/b", "v1", "Endpoints", "3c2b1a09-8f7e-4d6c-b5a4-9382716a5b4c", "{}",
+        Map.of("subsets", List.of(Map.of("addresses", List.of(Map.of("ip", "10.0.0.2", "targetRef", refWithVersion))))));
+    List<MvccEntry> in = List.of(owner, plain, versioned);
+    NewUidsRule rule = surveyed(in);
+    assertNotNull(rule.scanChanges(CODEC, plain.keyString(), plain.value(), true));
+    assertNull(rule.scanChanges(CODEC, versioned.keyString(), versioned.value(), true));
+    assertNotNull(rule.scanChanges(CODEC, versioned.keyString(), versioned.value(), false), "for --new-uids alone it is no matter");
+    java.util.function.Function<Rewriter.InPlace, List<Rewriter.Result>> run = mode -> {
+      Rewriter rw = new Rewriter(List.of(new NewUidsRule(false, RUN_KEY), new ResourceVersionRule()), CODEC, "/registry",
+          ResourceCatalog.builtin(), true, mode);
+      Iterator<MvccEntry> it = in.iterator();
+      rw.survey(() -> it.hasNext() ? it.next() : null);
+      return in.stream().map(rw::rewrite).toList();
+    };
+    List<Rewriter.Result> encoded = run.apply(Rewriter.InPlace.NEVER);
+    List<Rewriter.Result> scanned = run.apply(Rewriter.InPlace.SCAN);
+    for (int i = 0; i < in.size(); i++) {
+      assertEquals(encoded.get(i).changes().toString(), scanned.get(i).changes().toString(), in.get(i).keyString());
+      assertArrayEquals(encoded.get(i).output().value(), scanned.get(i).output().value(), in.get(i).keyString());
+    }
+    assertTrue(scanned.get(2).changes().stream().anyMatch(c -> c.rule().equals(ResourceVersionRule.NAME)), "812 is cleared");
+  }
+
   @Test
   void anIntOrStringHoldingAUidIsFound() {
     MvccEntry owner = entry("/registry/jobs/default/nightly", "batch/v1", "Job", OWNER, "{}");
