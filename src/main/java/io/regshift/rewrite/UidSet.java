@@ -37,29 +37,7 @@ final class UidSet {
 
   /** Whether the UUID in {@code buf[off, off + len)} is in the set (only UUIDs: see {@link #hasOther}). */
   boolean containsUuid(byte[] buf, int off, int len) {
-    if (len != 36 || buf[off + 8] != '-' || buf[off + 13] != '-' || buf[off + 18] != '-' || buf[off + 23] != '-') {
-      return false;
-    }
-    long h = 0;
-    long l = 0;
-    int digits = 0;
-    for (int i = off; i < off + 36; i++) {
-      int c = buf[i];
-      if (c == '-') {
-        continue;
-      }
-      int d = digit(c);
-      if (d < 0) {
-        return false;
-      }
-      if (digits < 16) {
-        h = h << 4 | d;
-      } else {
-        l = l << 4 | d;
-      }
-      digits++;
-    }
-    return digits == 32 && contains(h, l);
+    return len == 36 && UidWindows.isUuid(buf, off) && contains(UidWindows.high(buf, off), UidWindows.low(buf, off));
   }
 
   /** Whether the UUID with these two halves is in the set. */

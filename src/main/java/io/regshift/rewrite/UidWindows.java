@@ -36,7 +36,7 @@ final class UidWindows {
         q++;
         continue;
       }
-      if (b[q + 5] == '-' && b[q + 10] == '-' && b[q + 15] == '-' && hex(b, q - 8)) {
+      if (isUuid(b, q - 8)) {
         return q - 8;
       }
       q++;
@@ -44,7 +44,7 @@ final class UidWindows {
     return -1;
   }
 
-  /** The first 16 hex digits of the window at {@code at} (call only on a window {@link #next} gave). */
+  /** The first 16 hex digits of the UUID at {@code at} (where {@link #isUuid} holds). */
   static long high(byte[] b, int at) {
     long h = 0;
     for (int i = at; i < at + 18; i++) {
@@ -55,7 +55,7 @@ final class UidWindows {
     return h;
   }
 
-  /** The last 16 hex digits of the window at {@code at}. */
+  /** The last 16 hex digits of the UUID at {@code at}. */
   static long low(byte[] b, int at) {
     long l = 0;
     for (int i = at + 19; i < at + 36; i++) {
@@ -66,7 +66,11 @@ final class UidWindows {
     return l;
   }
 
-  private static boolean hex(byte[] b, int at) {
+  /** Whether the 36 bytes at {@code at} (all within {@code b}) are a lowercase canonical UUID. */
+  static boolean isUuid(byte[] b, int at) {
+    if (b[at + 8] != '-' || b[at + 13] != '-' || b[at + 18] != '-' || b[at + 23] != '-') {
+      return false;
+    }
     for (int i = at; i < at + 36; i++) {
       if (i != at + 8 && i != at + 13 && i != at + 18 && i != at + 23 && digit(b[i]) < 0) {
         return false;
