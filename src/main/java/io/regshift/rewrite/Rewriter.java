@@ -54,9 +54,10 @@ public final class Rewriter {
 
   /**
    * How the new bytes of an object --new-uids alone changes are made (tests compare the three):
-   * by encoding the changed tree, by patching the uids into the stored bytes after decoding and
-   * walking ({@link UidPatch}), or by patching what a scan of the bytes found ({@link NewUidsScan}),
-   * where the scan can stand for the decode, else as the second.
+   * NEVER encodes the changed tree; AFTER_DECODE patches the uids into the stored bytes after
+   * decoding and walking ({@link UidPatch}); SCAN patches what a scan of the bytes found ({@link
+   * NewUidsScan}) without decoding, and where the scan cannot stand for the decode, does as
+   * AFTER_DECODE.
    */
   enum InPlace {
     NEVER, AFTER_DECODE, SCAN
