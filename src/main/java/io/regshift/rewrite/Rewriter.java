@@ -117,12 +117,7 @@ public final class Rewriter {
    */
   public Rewriter(List<RewriteRule> rules, ValueCodec codec, String prefix, ResourceCatalog catalog,
       boolean writesStoredValues) {
-    this.rules = List.copyOf(rules);
-    this.codec = codec;
-    this.prefix = prefix;
-    this.catalog = catalog;
-    this.writesStoredValues = writesStoredValues;
-    this.inPlace = InPlace.SCAN;
+    this(rules, codec, prefix, catalog, writesStoredValues, InPlace.SCAN);
   }
 
   /** @param inPlace how --new-uids' changes are written (tests: every way gives the same) */

@@ -317,19 +317,8 @@ final class ProtoDecoder {
 
   /** The last value of a bytes field, null when absent. */
   private static byte[] bytesField(byte[] buf, int off, int end, int number) {
-    WireReader r = new WireReader(buf, off, end);
-    byte[] v = null;
-    while (!r.atEnd()) {
-      long tag = r.varint();
-      int wt = (int) (tag & 7);
-      if ((tag >>> 3) == number && wt == 2) {
-        int e = r.delimitedEnd();
-        v = java.util.Arrays.copyOfRange(buf, r.pos, e);
-        r.pos = e;
-      } else {
-        r.skip(wt);
-      }
-    }
-    return v;
+    int[] range = WireReader.lastDelimited(buf, off, end, number);
+    return range == null ? null : java.util.Arrays.copyOfRange(buf, range[0], range[1]);
   }
+
 }

@@ -366,7 +366,7 @@ public final class StringScan {
       case INT_OR_STRING:
         return scalarString(m.special, off, end);
       case RAW_JSON: {
-        int[] raw = lastBytes(off, end, 1);
+        int[] raw = WireReader.lastDelimited(buf, off, end, 1);
         if (raw == null || !m.name().equals(FIELDS_V1)) {
           return true; // RawExtension and the like: opaque here (the caller counts what it replaces in the bytes)
         }
@@ -441,24 +441,6 @@ public final class StringScan {
       return true;
     }
     return visitor.string(path, buf, from, to - from);
-  }
-
-  /** The range of the last bytes field {@code number}, or null. */
-  private int[] lastBytes(int off, int end, int number) {
-    WireReader r = new WireReader(buf, off, end);
-    int[] range = null;
-    while (!r.atEnd()) {
-      long tag = r.varint();
-      int wireType = (int) (tag & 7);
-      if ((tag >>> 3) == number && wireType == 2) {
-        int e = r.delimitedEnd();
-        range = new int[] {r.pos, e};
-        r.pos = e;
-      } else {
-        r.skip(wireType);
-      }
-    }
-    return range;
   }
 
   private boolean wellFormed(int off, int end) {

@@ -57,6 +57,28 @@ final class WireReader {
     return pos + (int) len;
   }
 
+  /**
+   * The range {@code [start, end)} of the last length-delimited field {@code number} in
+   * {@code buf[off, end)} (protobuf: the last one wins), or null when there is none. The decoder and
+   * the string scan both find embedded JSON (RawExtension, fieldsV1) with it, so they agree on it.
+   */
+  static int[] lastDelimited(byte[] buf, int off, int end, int number) {
+    WireReader r = new WireReader(buf, off, end);
+    int[] range = null;
+    while (!r.atEnd()) {
+      long tag = r.varint();
+      int wireType = (int) (tag & 7);
+      if ((tag >>> 3) == number && wireType == 2) {
+        int e = r.delimitedEnd();
+        range = new int[] {r.pos, e};
+        r.pos = e;
+      } else {
+        r.skip(wireType);
+      }
+    }
+    return range;
+  }
+
   /** Skips a value of the given wire type. */
   void skip(int wireType) {
     switch (wireType) {
