@@ -187,18 +187,21 @@ public final class NewUidsRule implements RewriteRule {
    * be decoded (dangling owners to drop, a uid that is not a UUID, and the cases the scan leaves).
    */
   List<Change> scanChanges(ValueCodec codec, String etcdKey, byte[] plaintext) {
-    return scanChanges(codec, etcdKey, plaintext, false);
+    NewUidsScan.Result r = scan(codec, etcdKey, plaintext, false);
+    return r == null ? null : r.changes();
   }
 
   /**
-   * @param noResourceVersions also null when the object holds a resourceVersion that is not empty
-   *                           (for {@link ResourceVersionRule}, which then has nothing to clear)
+   * The changes and the new bytes, from a scan; null when the object must be decoded.
+   *
+   * @param clearResourceVersions the {@link ResourceVersionRule} applies after this rule: its
+   *                              changes follow, and the resourceVersions it clears are cut out
    */
-  List<Change> scanChanges(ValueCodec codec, String etcdKey, byte[] plaintext, boolean noResourceVersions) {
+  NewUidsScan.Result scan(ValueCodec codec, String etcdKey, byte[] plaintext, boolean clearResourceVersions) {
     if (dropDanglingOwners || uids.hasOther()) {
       return null;
     }
-    return NewUidsScan.changes(this, codec, etcdKey, plaintext, noResourceVersions);
+    return NewUidsScan.scan(this, codec, etcdKey, plaintext, clearResourceVersions);
   }
 
   /** A managedFields key ({@code k:{...}}, JSON after "k:") with each selected uid replaced. */

@@ -55,9 +55,9 @@ public final class Rewriter {
   /**
    * How the new bytes of an object --new-uids alone changes are made (tests compare the three):
    * NEVER encodes the changed tree; AFTER_DECODE patches the uids into the stored bytes after
-   * decoding and walking ({@link UidPatch}); SCAN patches what a scan of the bytes found ({@link
-   * NewUidsScan}) without decoding, and where the scan cannot stand for the decode, does as
-   * AFTER_DECODE.
+   * decoding and walking ({@link UidPatch}); SCAN makes the changes a scan of the bytes found ({@link
+   * NewUidsScan}, with the resourceVersion rule's too) without decoding, and where the scan cannot
+   * stand for the decode, does as AFTER_DECODE.
    */
   enum InPlace {
     NEVER, AFTER_DECODE, SCAN
@@ -393,25 +393,21 @@ public final class Rewriter {
   }
 
   /**
-   * --new-uids alone (or with the resourceVersion rule, where it has nothing to clear), from a scan
-   * of the stored bytes: the changes the decode and walk would make, patched in; null where the
-   * object must be decoded. No decoded tree comes with the result: only export shows one, and
-   * export does not write stored values.
+   * --new-uids alone (or with the resourceVersion rule after it), from a scan of the stored bytes:
+   * the changes the decode and walk would make, made in the bytes; null where the object must be
+   * decoded. No decoded tree comes with the result: only export shows one, and export does not
+   * write stored values.
    */
-  private Result scanned(MvccEntry e, NewUidsRule uids, byte[] searched, boolean noResourceVersions) {
-    List<Change> changes = uids.scanChanges(codec, e.keyString(), searched, noResourceVersions);
-    if (changes == null) {
+  private Result scanned(MvccEntry e, NewUidsRule uids, byte[] searched, boolean clearResourceVersions) {
+    NewUidsScan.Result scan = uids.scan(codec, e.keyString(), searched, clearResourceVersions);
+    if (scan == null) {
       return null;
     }
-    if (changes.isEmpty()) {
-      return new Result(e, e, changes);
+    if (scan.value() == null) {
+      return new Result(e, e, scan.changes());
     }
-    byte[] value = UidPatch.apply(searched, changes, false); // the scan made sure there is no backslash-u
-    if (value == null) {
-      return null;
-    }
-    return new Result(e, new MvccEntry(e.key(), value, e.createRevision(), e.modRevision(), e.version(), e.lease(),
-        e.deleted(), e.deleteRevision()), changes);
+    return new Result(e, new MvccEntry(e.key(), scan.value(), e.createRevision(), e.modRevision(), e.version(), e.lease(),
+        e.deleted(), e.deleteRevision()), scan.changes());
   }
 
   private static String stringOr(Object value, String otherwise) {

@@ -189,8 +189,13 @@ final class UidPatch {
    * backslash cost more than this).
    */
   static boolean hasJsonEscape(byte[] b) {
-    int n = b.length;
-    int i = 0;
+    return hasJsonEscape(b, 0, b.length);
+  }
+
+  /** {@link #hasJsonEscape(byte[])} of {@code b[from, to)}. */
+  static boolean hasJsonEscape(byte[] b, int from, int to) {
+    int n = to;
+    int i = from;
     for (; i + 9 <= n; i += 8) {
       long x = ((long) LONGS.get(b, i) ^ BACKSLASHES) | ((long) LONGS.get(b, i + 1) ^ US);
       if (~(((x & LOW7) + LOW7) | x | LOW7) != 0) {
@@ -202,7 +207,7 @@ final class UidPatch {
 
   private static boolean escapeIn(byte[] b, int from, int to) {
     for (int j = from; j < to; j++) {
-      if (b[j] == '\\' && j + 1 < b.length && b[j + 1] == 'u') {
+      if (b[j] == '\\' && j + 1 < to && b[j + 1] == 'u') {
         return true;
       }
     }

@@ -50,8 +50,8 @@ class NewUidsScanTest {
     for (MvccEntry e : in) {
       if (e.keyString().startsWith("/registry/") && !e.deleted()) {
         objects++;
-        List<Change> c = rule.scanChanges(CODEC, e.keyString(), e.value());
-        if (c != null && !c.isEmpty() && UidPatch.apply(e.value(), c) != null) {
+        NewUidsScan.Result r = rule.scan(CODEC, e.keyString(), e.value(), false);
+        if (r != null && r.value() != null) {
           scanned++;
         }
       }
@@ -126,7 +126,34 @@ class NewUidsScanTest {
     NewUidsRule rule = surveyed(in);
     assertNull(rule.scanChanges(CODEC, token.keyString(), token.value()), "the token Secret is decoded");
     assertNotNull(rule.scanChanges(CODEC, cm.keyString(), cm.value()), "the ConfigMap is scanned, its data passed over");
-    assertSameAsDecoding(in); // the ConfigMap's data keeps the uid: the counts differ, so it is encoded
+    assertSameAsDecoding(in); // the ConfigMap's data keeps the uid: only the scanned places change
+  }
+
+  /**
+   * JSON the scan passes over, where the walk would find a uid: a RawExtension holding one (a
+   * ControllerRevision's data), and managedFields' JSON hiding one behind a backslash-u escape.
+   */
+  @Test
+  void uidsInJsonTheScanPassesOverAreLeftToTheDecoder() {
+    MvccEntry owner = entry("/registry/jobs/default/nightly", "batch/v1", "Job", OWNER, "{}");
+    MvccEntry revision = entry("/registry/controllerrevisions/default/web-1", "apps/v1", "ControllerRevision", POD, "{}",
+        Map.of("data", Map.of("spec", Map.of("ownerUid", OWNER)), "revision", 1L));
+    MvccEntry otherRevision = entry("/registry/controllerrevisions/default/web-2", "apps/v1", "ControllerRevision",
+        "8b7a6f5e-4d3c-4b2a-9f0e-8d7c6b5a4932", "{}", Map.of("data", Map.of("spec", Map.of("ownerUid", OUTSIDE)), "revision", 2L));
+    String hidden = OWNER.charAt(0) + "Q@@@@@" + OWNER.substring(2); // becomes \u0062 (a 'b') below: the same length
+    MvccEntry marked = entry("/registry/pods/default/p", "v1", "Pod", "9c8b7a6f-5e4d-4c3b-8a1f-0e9d8c7b6a54", """
+        {"managedFields": [{"manager": "m", "operation": "Update", "fieldsType": "FieldsV1",
+           "fieldsV1": {"f:metadata": {"f:ownerReferences": {"k:{\\"uid\\":\\"%s\\"}": {}}}}}]}""".formatted(hidden));
+    MvccEntry escaped = new MvccEntry(marked.key(), replace(marked.value(), "Q@@@@@", "\\u0062"), 2, 2, 1, 0, false, 0);
+    List<MvccEntry> in = List.of(owner, revision, otherRevision, escaped);
+    NewUidsRule rule = surveyed(in);
+    assertNull(rule.scan(CODEC, revision.keyString(), revision.value(), false), "the RawExtension holds a selected uid");
+    assertNotNull(rule.scan(CODEC, otherRevision.keyString(), otherRevision.value(), false), "this one does not");
+    assertNull(rule.scan(CODEC, escaped.keyString(), escaped.value(), false), "a uid behind an escape");
+    List<Rewriter.Result> decoded = run(in, Rewriter.InPlace.NEVER);
+    assertTrue(decoded.get(1).changes().stream().anyMatch(c -> c.path().equals("data.spec.ownerUid")), decoded.get(1).changes().toString());
+    assertTrue(decoded.get(3).changes().stream().anyMatch(c -> c.path().endsWith("(key)")), decoded.get(3).changes().toString());
+    assertSameAsDecoding(in, false);
   }
 
   @Test
@@ -176,21 +203,72 @@ class NewUidsScanTest {
     assertSameAsDecoding(List.of(owner, endpoints));
   }
 
-  /** With the resourceVersion rule too: scanned where it has nothing to clear, decoded where it has. */
+  /**
+   * With the resourceVersion rule too: the resourceVersions it clears in references are cut out of
+   * the bytes, the lengths around them shortened (down to the envelope's, across a varint's size),
+   * and the report lists them after --new-uids' changes, in the rule's order.
+   */
   @Test
-  void theResourceVersionRuleLeavesTheScanOnlyNothingToClear() {
+  void theResourceVersionsTheRuleClearsAreCutOutOfTheBytes() {
     MvccEntry owner = entry("/registry/jobs/default/nightly", "batch/v1", "Job", OWNER, "{}");
     Map<String, Object> ref = Map.of("kind", "Job", "name", "nightly", "uid", OWNER);
     Map<String, Object> refWithVersion = Map.of("kind", "Job", "name", "nightly", "uid", OWNER, "resourceVersion", "812");
     MvccEntry plain = entry("/registry/endpoints/default/a", "v1", "Endpoints", POD, "{}",
         Map.of("subsets", List.of(Map.of("addresses", List.of(Map.of("ip", "10.0.0.1", "targetRef", ref))))));
     MvccEntry versioned = entry("/registry/endpoints/default/b", "v1", "Endpoints", "3c2b1a09-8f7e-4d6c-b5a4-9382716a5b4c", "{}",
-        Map.of("subsets", List.of(Map.of("addresses", List.of(Map.of("ip", "10.0.0.2", "targetRef", refWithVersion))))));
-    List<MvccEntry> in = List.of(owner, plain, versioned);
+        Map.of("subsets", List.of(
+            Map.of("addresses", List.of(Map.of("ip", "10.0.0.2", "targetRef", refWithVersion)),
+                "notReadyAddresses", List.of(Map.of("ip", "10.0.0.3", "targetRef", refWithVersion))),
+            Map.of("addresses", List.of(Map.of("ip", "10.0.0.4", "targetRef", refWithVersion))))));
+    MvccEntry slice = entry("/registry/endpointslices/default/b-x1", "discovery.k8s.io/v1", "EndpointSlice",
+        "4d3c2b1a-0f9e-4d7c-a6b5-4a3928170b6c", "{}", Map.of("addressType", "IPv4",
+            "endpoints", List.of(Map.of("addresses", List.of("10.0.0.2"), "targetRef", refWithVersion))));
+    MvccEntry cronJob = entry("/registry/cronjobs/default/nightly", "batch/v1", "CronJob", "5e4d3c2b-1a0f-4e8d-b7c6-5b4a39281c0d", "{}",
+        Map.of("status", Map.of("active", List.of(refWithVersion, Map.of("kind", "Job", "name", "nightly", "uid", OWNER,
+            "resourceVersion", "813")))));
+    // an Event of about 16 KiB whose related reference has a long resourceVersion: cut, the
+    // reference's length takes one byte instead of two, and the object's three instead of two
+    String longVersion = "9".repeat(200);
+    java.util.function.IntFunction<MvccEntry> event = note -> entry("/registry/events/default/nightly.1", "v1", "Event",
+        "6f5e4d3c-2b1a-4f9e-88d7-6c5b4a39201e", "{\"annotations\": {\"note\": \"" + "n".repeat(note) + "\"}}",
+        Map.of("involvedObject", refWithVersion, "reason", "Started",
+            "related", Map.of("kind", "Job", "name", "nightly", "uid", OWNER, "resourceVersion", longVersion)));
+    int note = 16_000;
+    note += 16_384 + 100 - Envelope.parse(event.apply(note).value()).rawLength();
+    MvccEntry bigEvent = event.apply(note);
+    assertTrue(Envelope.parse(bigEvent.value()).rawLength() >= 16_384);
+    List<MvccEntry> in = List.of(owner, plain, versioned, slice, cronJob, bigEvent);
     NewUidsRule rule = surveyed(in);
-    assertNotNull(rule.scanChanges(CODEC, plain.keyString(), plain.value(), true));
-    assertNull(rule.scanChanges(CODEC, versioned.keyString(), versioned.value(), true));
-    assertNotNull(rule.scanChanges(CODEC, versioned.keyString(), versioned.value(), false), "for --new-uids alone it is no matter");
+    for (MvccEntry e : in.subList(1, in.size())) {
+      assertNotNull(rule.scan(CODEC, e.keyString(), e.value(), true), e.keyString() + " is scanned");
+    }
+    List<Rewriter.Result> scanned = assertSameWithResourceVersions(in, true);
+    assertTrue(Envelope.parse(scanned.get(5).output().value()).rawLength() < 16_384);
+    assertEquals(List.of("subsets[0].addresses[0].targetRef.resourceVersion",
+        "subsets[0].notReadyAddresses[0].targetRef.resourceVersion", "subsets[1].addresses[0].targetRef.resourceVersion"),
+        scanned.get(2).changes().stream().filter(c -> c.rule().equals(ResourceVersionRule.NAME)).map(Change::path).toList());
+    assertEquals(List.of("involvedObject.resourceVersion", "related.resourceVersion"),
+        scanned.get(5).changes().stream().filter(c -> c.rule().equals(ResourceVersionRule.NAME)).map(Change::path).toList());
+    assertEquals(longVersion, scanned.get(5).changes().get(scanned.get(5).changes().size() - 1).oldValue());
+    assertTrue(CODEC.check(bigEvent.keyString(), scanned.get(5).output().value()).ok());
+
+    // the references out of the rule's order on the wire (related first), and a resourceVersion in
+    // metadata (ObjectMeta keeps the field, empty): left to the decoder
+    Envelope env = Envelope.parse(bigEvent.value());
+    List<byte[]> fields = topLevelFields(java.util.Arrays.copyOfRange(bigEvent.value(), env.rawOffset(), env.rawOffset() + env.rawLength()));
+    assertEquals(4, fields.size()); // metadata, involvedObject, reason, related
+    MvccEntry swapped = new MvccEntry(bigEvent.key(), Envelope.wrap("v1", "Event",
+        concat(List.of(fields.get(0), fields.get(3), fields.get(2), fields.get(1)))), 2, 2, 1, 0, false, 0);
+    MvccEntry ownVersion = entry("/registry/events/default/nightly.2", "v1", "Event", "7a6f5e4d-3c2b-4a1f-9e8d-7c6b5a493021",
+        "{\"resourceVersion\": \"44\"}", Map.of("involvedObject", refWithVersion));
+    for (MvccEntry e : List.of(swapped, ownVersion)) {
+      assertNull(surveyed(List.of(owner, e)).scan(CODEC, e.keyString(), e.value(), true), e.keyString());
+      assertSameWithResourceVersions(List.of(owner, e), e == ownVersion);
+    }
+  }
+
+  /** Both rules, each way: the same report, and the same bytes as encoding (for values as Go writes them). */
+  private static List<Rewriter.Result> assertSameWithResourceVersions(List<MvccEntry> in, boolean asGoWritesThem) {
     java.util.function.Function<Rewriter.InPlace, List<Rewriter.Result>> run = mode -> {
       Rewriter rw = new Rewriter(List.of(new NewUidsRule(false, RUN_KEY), new ResourceVersionRule()), CODEC, "/registry",
           ResourceCatalog.builtin(), true, mode);
@@ -201,10 +279,13 @@ class NewUidsScanTest {
     List<Rewriter.Result> encoded = run.apply(Rewriter.InPlace.NEVER);
     List<Rewriter.Result> scanned = run.apply(Rewriter.InPlace.SCAN);
     for (int i = 0; i < in.size(); i++) {
-      assertEquals(encoded.get(i).changes().toString(), scanned.get(i).changes().toString(), in.get(i).keyString());
-      assertArrayEquals(encoded.get(i).output().value(), scanned.get(i).output().value(), in.get(i).keyString());
+      String key = in.get(i).keyString();
+      assertEquals(encoded.get(i).changes().toString(), scanned.get(i).changes().toString(), key);
+      if (asGoWritesThem) {
+        assertArrayEquals(encoded.get(i).output().value(), scanned.get(i).output().value(), key);
+      }
     }
-    assertTrue(scanned.get(2).changes().stream().anyMatch(c -> c.rule().equals(ResourceVersionRule.NAME)), "812 is cleared");
+    return scanned;
   }
 
   @Test

@@ -35,6 +35,14 @@ public final class StringScan {
     /** A string value: a string field, list element or map value, an IntOrString's or Quantity's string. */
     boolean string(Path path, byte[] buf, int off, int len);
 
+    /**
+     * JSON the decoder parses into the tree but the scan passes over (a RawExtension's raw bytes,
+     * {@code buf[off, off + len)}); false stops the scan.
+     */
+    default boolean opaqueJson(byte[] buf, int off, int len) {
+      return true;
+    }
+
     /** The key of a map field's entry ({@code path} is the map's). */
     boolean mapKey(Path path, byte[] buf, int off, int len);
 
@@ -89,6 +97,10 @@ public final class StringScan {
     private int[] lengths = new int[32];
     private byte[] buf;
     private int depth;
+    /** Where the content of each enclosing message starts, outermost (the object) first. */
+    private int[] messages = new int[16];
+    private int messageDepth;
+    private int fieldStart = -1;
 
     public int depth() {
       return depth;
@@ -107,6 +119,27 @@ public final class StringScan {
     /** Segment {@code i}'s list index (when {@link #key} is null). */
     public int index(int i) {
       return from[i];
+    }
+
+    /** How many messages enclose the visited value on the wire, the object's own included. */
+    public int messages() {
+      return messageDepth;
+    }
+
+    /**
+     * Where the content of enclosing message {@code i} (0: the object) starts in the bytes: its
+     * length prefix ends there.
+     */
+    public int messageStart(int i) {
+      return messages[i];
+    }
+
+    /**
+     * Where the visited string's field starts in the bytes (its tag), for a string field or list
+     * element of a message; -1 for a map value and the string inside an IntOrString or Quantity.
+     */
+    public int fieldStart() {
+      return fieldStart;
     }
 
     /** The field name the last segment is, or null when it is an index or a map key. */
@@ -130,6 +163,17 @@ public final class StringScan {
 
     private void pop() {
       depth--;
+    }
+
+    private void enter(int contentStart) {
+      if (messageDepth == messages.length) {
+        messages = Arrays.copyOf(messages, messageDepth * 2);
+      }
+      messages[messageDepth++] = contentStart;
+    }
+
+    private void leave() {
+      messageDepth--;
     }
   }
 
@@ -171,7 +215,9 @@ public final class StringScan {
    */
   static boolean scan(MessageLayout layout, byte[] buf, int off, int len, List<String> skip, Visitor visitor) {
     try {
-      return new StringScan(buf, visitor).message(layout, off, off + len, skip, true);
+      StringScan scan = new StringScan(buf, visitor);
+      scan.path.enter(off);
+      return scan.message(layout, off, off + len, skip, true);
     } catch (ProtoException | IndexOutOfBoundsException malformed) {
       return false; // the decoder reports it
     }
@@ -185,6 +231,7 @@ public final class StringScan {
     int index = 0;
     int mapKeys = -1; // where the current map field's keys start in the key stack
     while (!r.atEnd()) {
+      int tagAt = r.pos;
       long tag = r.varint();
       int number = (int) (tag >>> 3);
       int wireType = (int) (tag & 7);
@@ -234,7 +281,9 @@ public final class StringScan {
           mapKeys = keys;
         }
         path.push(Path.FIELD, f.jsonName, 0, 0);
+        path.enter(r.pos);
         boolean ok = mapEntry(f, r.pos, entryEnd);
+        path.leave();
         path.pop();
         if (!ok) {
           return false;
@@ -252,7 +301,7 @@ public final class StringScan {
         }
         path.push(Path.FIELD, f.jsonName, 0, 0);
         path.push(Path.INDEX, null, index++, 0);
-        boolean ok = value(f, r);
+        boolean ok = value(f, r, tagAt);
         path.pop();
         path.pop();
         if (!ok) {
@@ -260,13 +309,16 @@ public final class StringScan {
         }
       } else if (f.inline()) {
         int e = r.delimitedEnd();
-        if (!message(f.message(), r.pos, e, null, false)) { // its fields are the parent's
+        path.enter(r.pos);
+        boolean ok = message(f.message(), r.pos, e, null, false); // its fields are the parent's
+        path.leave();
+        if (!ok) {
           return false;
         }
         r.pos = e;
       } else {
         path.push(Path.FIELD, f.jsonName, 0, 0);
-        boolean ok = value(f, r);
+        boolean ok = value(f, r, tagAt);
         path.pop();
         if (!ok) {
           return false;
@@ -325,23 +377,27 @@ public final class StringScan {
     }
     path.push(Path.PROTO_KEY, null, keyStart, keyEnd - keyStart);
     WireReader v = new WireReader(buf, valueStart, valueEnd);
-    boolean ok = value(valueField, v);
+    boolean ok = value(valueField, v, -1);
     path.pop();
     return ok;
   }
 
-  /** One value of field {@code f} at the reader, at the current path. */
-  private boolean value(FieldLayout f, WireReader r) {
+  /** One value of field {@code f} at the reader, at the current path; {@code tagAt} where its field starts (-1: unknown). */
+  private boolean value(FieldLayout f, WireReader r, int tagAt) {
     switch (f.type) {
       case STRING: {
         int end = r.delimitedEnd();
+        path.fieldStart = tagAt;
         boolean ok = visitor.string(path, buf, r.pos, end - r.pos);
+        path.fieldStart = -1;
         r.pos = end;
         return ok;
       }
       case MESSAGE: {
         int end = r.delimitedEnd();
+        path.enter(r.pos);
         boolean ok = special(f.message(), r.pos, end);
+        path.leave();
         r.pos = end;
         return ok;
       }
@@ -367,8 +423,11 @@ public final class StringScan {
         return scalarString(m.special, off, end);
       case RAW_JSON: {
         int[] raw = WireReader.lastDelimited(buf, off, end, 1);
-        if (raw == null || !m.name().equals(FIELDS_V1)) {
-          return true; // RawExtension and the like: opaque here (the caller counts what it replaces in the bytes)
+        if (raw == null) {
+          return true;
+        }
+        if (!m.name().equals(FIELDS_V1)) {
+          return visitor.opaqueJson(buf, raw[0], raw[1] - raw[0]); // RawExtension and the like: passed over
         }
         if (!visitor.readsFieldsV1(buf, raw[0], raw[1] - raw[0])) {
           return true; // nothing in it for this visitor (and embedded JSON never fails a decode)
