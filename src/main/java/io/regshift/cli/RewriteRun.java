@@ -33,17 +33,31 @@ final class RewriteRun implements AutoCloseable {
 
   /** Counts one entry's outcome and adds its changes to the report. */
   void record(Rewriter.Result r) {
+    rewriter.record(r);
     if (r.dropped()) {
       dropped++;
     } else if (r.changed()) {
       rewritten++;
     }
+    // counted by runs of one rule: a rule's changes come together, and --new-uids makes 455,000
+    String rule = null;
+    long run = 0;
     for (Change c : r.changes()) {
       if (c.oldValue() == c.newValue()) {
         kept++;
-      } else {
-        perRule.merge(c.rule(), 1L, Long::sum);
+        continue;
       }
+      if (!c.rule().equals(rule)) {
+        if (run > 0) {
+          perRule.merge(rule, run, Long::sum);
+        }
+        rule = c.rule();
+        run = 0;
+      }
+      run++;
+    }
+    if (run > 0) {
+      perRule.merge(rule, run, Long::sum);
     }
     if (report != null) {
       report.addAll(r.changes());

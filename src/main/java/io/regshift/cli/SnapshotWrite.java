@@ -3,6 +3,7 @@ package io.regshift.cli;
 import io.regshift.crypto.EncryptionException;
 import io.regshift.crypto.TargetEncryption;
 import io.regshift.crypto.WrittenForms;
+import io.regshift.etcd.EntryReader;
 import io.regshift.etcd.KeyRange;
 import io.regshift.etcd.MvccEntry;
 import io.regshift.etcd.ReadView;
@@ -60,6 +61,8 @@ final class SnapshotWrite {
     try (EncryptionOptions.Decoding decoding = encryption.open(prefix, catalog);
          TargetEncryption atRest = targetEncryption.open(encryption, base, base, catalog);
          RewriteRun rewrite = rewriteOptions.start(decoding.codec(), prefix, catalog, true)) {
+      // the file is kept only when complete: values the rules cannot read are found while writing
+      rewrite.rewriter().checkValuesWhileWriting();
       ObjectSelector chosen = selectionOptions.selector(selection, catalog, prefix, decoding.codec(), err);
       selector = chosen;
       chosen.prepare(src, view);
@@ -141,8 +144,42 @@ final class SnapshotWrite {
         }
 
         @Override
+        public void finish() {
+          if (rewrite.active()) {
+            rewrite.rewriter().finish();
+          }
+        }
+
+        @Override
         public boolean needsSurvey() {
           return rewrite.active() || atRest.reEncrypts();
+        }
+
+        /**
+         * Where the first pass leaves values to the second (Rewriter.checkValuesWhileWriting) but
+         * finds some it cannot rewrite all the same (their metadata): it reads the source again,
+         * every value a rule may change in full, so that the refusal names them all.
+         */
+        @Override
+        public void survey(Supplier<MvccEntry> entries, Supplier<EntryReader> again) {
+          try {
+            survey(entries);
+          } catch (RewriteException refused) {
+            if (!rewrite.rewriter().checksValuesWhileWriting()) {
+              throw refused;
+            }
+            ObjectSelector quiet = chosen.with(Exclusions.deferred()); // counted once, in the first pass
+            try (EntryReader r = again.get()) {
+              rewrite.rewriter().refuseAll(() -> {
+                for (MvccEntry e = r.next(); e != null; e = r.next()) {
+                  if (everything || quiet.keep(e, RegistryKeys.parse(e.keyString(), prefix, catalog))) {
+                    return e;
+                  }
+                }
+                return null;
+              }, refused);
+            }
+          }
         }
 
         @Override
@@ -194,7 +231,8 @@ final class SnapshotWrite {
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       } catch (RewriteException e) {
-        throw new UsageException(e.getMessage() + "; nothing written");
+        // the survey's and the rewriter's refusals say it already
+        throw new UsageException(e.getMessage() + (e.getMessage().contains("nothing written") ? "" : "; nothing written"));
       } finally {
         progress.done();
       }

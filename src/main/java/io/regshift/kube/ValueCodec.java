@@ -275,8 +275,11 @@ public final class ValueCodec {
       return false;
     }
     Optional<Descriptor> type = proto().schemaFor(env.apiVersion(), env.kind());
-    return type.isPresent() && proto().scanStrings(type.get(), plaintext, env.rawOffset(), env.rawLength(),
-        visitor.skip(env.apiVersion(), env.kind()), visitor);
+    if (type.isEmpty()) {
+      return false;
+    }
+    visitor.object(env.apiVersion(), env.kind());
+    return proto().scanStrings(type.get(), plaintext, env.rawOffset(), env.rawLength(), visitor);
   }
 
   /**

@@ -42,6 +42,7 @@ final class NewUidsScan implements StringScan.Visitor {
   private final List<Change> changes = new ArrayList<>();
   private boolean metadata;
   private String kind;
+  private List<String> userData;
   /** The stored bytes with the new uids, made on the first change. */
   private byte[] patched;
   /** The resourceVersion rule's changes and cuts, after --new-uids' in the report. */
@@ -78,14 +79,19 @@ final class NewUidsScan implements StringScan.Visitor {
   }
 
   @Override
-  public List<String> skip(String apiVersion, String kind) {
+  public void object(String apiVersion, String kind) {
     this.kind = kind;
-    // the walk's user data (NewUidsRule): never references
-    return switch (kind) {
+    // the walk's user data (NewUidsRule): never references. Read all the same, not passed over: a
+    // whole scan is the proof that the value decodes (Rewriter.checkValuesWhileWriting)
+    userData = switch (kind) {
       case "Secret" -> SECRET_DATA;
       case "ConfigMap" -> CONFIG_MAP_DATA;
       default -> null;
     };
+  }
+
+  private boolean inUserData(StringScan.Path path) {
+    return userData != null && path.depth() > 0 && userData.contains(path.key(0));
   }
 
   @Override
@@ -95,6 +101,9 @@ final class NewUidsScan implements StringScan.Visitor {
 
   @Override
   public boolean string(StringScan.Path path, byte[] buf, int off, int len) {
+    if (inUserData(path)) {
+      return true;
+    }
     boolean selected = rule.selected(buf, off, len);
     if (clearResourceVersions && len > 0 && "resourceVersion".equals(path.field())) {
       long order = referenceOrder(path);
@@ -183,7 +192,7 @@ final class NewUidsScan implements StringScan.Visitor {
   public boolean mapKey(StringScan.Path path, byte[] buf, int off, int len) {
     // a key the walk would rewrite (k:{...}), or the token Secret's annotation (kept and reported,
     // or the token removed): the decoder's path
-    return !startsWithManagedKey(buf, off, len)
+    return inUserData(path) || !startsWithManagedKey(buf, off, len)
         && !java.util.Arrays.equals(buf, off, off + len, SA_UID_ANNOTATION, 0, SA_UID_ANNOTATION.length);
   }
 

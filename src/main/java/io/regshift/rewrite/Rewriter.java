@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  * <p>Use: {@link #survey(Supplier)} over the selected entries (a first pass over the source:
  * rules such as --new-uids must see every object first, and values a rule would change but
  * cannot be rewritten, encrypted or undecodable, are found there, before anything is written),
- * then {@link #rewrite} per entry, from any number of threads.
+ * then {@link #rewrite} per entry, from any number of threads. For a sink whose output is kept only
+ * when it is complete (a snapshot file), {@link #checkValuesWhileWriting} leaves that check to the
+ * second pass, which reads every such value anyway; {@link #finish} then refuses the output.
  *
  * <p>Values encrypted at rest: the codec's decryptor (the source's --encryption-config) opens them
  * with the key they are stored under, and the rules see, search and change the plaintext. A changed
@@ -47,10 +49,12 @@ public final class Rewriter {
   private final ResourceCatalog catalog;
   private final boolean writesStoredValues;
   private final InPlace inPlace;
-  private final List<String> problems = new ArrayList<>();
+  /** The problems quoted: those of the first keys (the second pass meets them in revision order). */
+  private final java.util.TreeMap<String, String> problems = new java.util.TreeMap<>();
   private long problemCount;
   private long surveyed;
   private boolean planned;
+  private boolean checksWhileWriting;
 
   /**
    * How the new bytes of an object --new-uids alone changes are made (tests compare the three):
@@ -74,10 +78,17 @@ public final class Rewriter {
    * @param changes what the rules did, for the report
    * @param decoded the object after the rules, when it was decoded (lossless for a rewriter that
    *                writes stored values, as kubectl shows objects otherwise); null when not decoded
+   * @param problem why a value a rule would change cannot be rewritten, found in the second pass
+   *                ({@link #checkValuesWhileWriting}): the entry passes unchanged, and the output
+   *                must not be kept (see {@link #record}); null otherwise
    */
-  public record Result(MvccEntry source, MvccEntry output, List<Change> changes, StoredValue decoded) {
+  public record Result(MvccEntry source, MvccEntry output, List<Change> changes, StoredValue decoded, String problem) {
     public Result(MvccEntry source, MvccEntry output, List<Change> changes) {
-      this(source, output, changes, null);
+      this(source, output, changes, null, null);
+    }
+
+    public Result(MvccEntry source, MvccEntry output, List<Change> changes, StoredValue decoded) {
+      this(source, output, changes, decoded, null);
     }
 
     /** True when a rule left the entry out of the output. */
@@ -145,6 +156,46 @@ public final class Rewriter {
     return rules;
   }
 
+  /**
+   * For a sink that keeps its output only when it is complete, and writes stored values: the first
+   * pass does not read the values a rule may change to find those that cannot be rewritten; the
+   * second reads each of them anyway (a whole scan or a decode), and reports the ones that cannot
+   * as {@link Result#problem}, to be {@link #record}ed on the writing thread, and the sink calls
+   * {@link #finish} before it keeps anything. What the user sees is the same error, listing the
+   * same values, after the write instead of before it; the first pass of a snapshot rewrite with
+   * --new-uids read every value in full for it.
+   */
+  public void checkValuesWhileWriting() {
+    if (surveyed > 0 || planned) {
+      throw new IllegalStateException("checkValuesWhileWriting after the survey");
+    }
+    checksWhileWriting = writesStoredValues;
+  }
+
+  /** True after {@link #checkValuesWhileWriting}. */
+  public boolean checksValuesWhileWriting() {
+    return checksWhileWriting;
+  }
+
+  /**
+   * After a first pass that left values to the second ({@link #checkValuesWhileWriting}) but refused
+   * some all the same: the same entries again, every value a rule may change read in full, as a
+   * first pass without it reads them; throws the refusal naming them all ({@code refused} if the
+   * source no longer gives any).
+   */
+  public void refuseAll(Supplier<MvccEntry> again, RewriteException refused) {
+    problems.clear();
+    problemCount = 0;
+    checksWhileWriting = false;
+    OrderedParallelMap.run(again, this::peek, p -> {
+      if (p.problem() != null) {
+        problem(p.entry().keyString(), p.problem());
+      }
+    });
+    refuseProblems();
+    throw refused;
+  }
+
   /** Entries the first pass saw. */
   public long surveyed() {
     return surveyed;
@@ -194,8 +245,8 @@ public final class Rewriter {
     // change the entry whatever its value (--new-uids may change every object)
     RewriteRule changer = null;
     boolean mayChange = !readsAnyway && (anyChangesWhateverTheValue(key) || (changer = changer(key, e)) != null);
-    boolean decode = need == SurveyNeed.OBJECT || mayChange && writesStoredValues;
-    boolean readHead = need == SurveyNeed.HEAD || mayChange && !decode;
+    boolean decode = need == SurveyNeed.OBJECT || mayChange && writesStoredValues && !checksWhileWriting;
+    boolean readHead = need == SurveyNeed.HEAD || mayChange && !decode && !checksWhileWriting;
     if (!decode && !readHead) {
       return new Peek(e, key, null, null, null);
     }
@@ -223,7 +274,10 @@ public final class Rewriter {
       } catch (IllegalArgumentException unreadable) {
         changer = changer != null || !writesStoredValues ? changer : changer(key, e);
         if (changer != null && problem == null && writesStoredValues) {
-          problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but " + unreadable.getMessage();
+          // in the words of the check the first pass makes without checksWhileWriting
+          StoredValue checked = checksWhileWriting ? codec.check(e.keyString(), e.value()) : null;
+          problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but "
+              + (checked != null && !checked.ok() ? checked.error() : unreadable.getMessage());
         }
       }
     }
@@ -288,10 +342,7 @@ public final class Rewriter {
   public void take(Peek p) {
     surveyed++;
     if (p.problem() != null) {
-      if (problems.size() < QUOTED) {
-        problems.add(p.problem());
-      }
-      problemCount++;
+      problem(p.entry().keyString(), p.problem());
     }
     if (!p.key().inRegistry() || p.entry().deleted()) {
       return;
@@ -304,13 +355,42 @@ public final class Rewriter {
     }
   }
 
-  /** After the survey: refuses values that cannot be rewritten, then each rule plans. */
-  public void plan() {
+  private void problem(String key, String problem) {
+    problems.put(key, problem);
+    if (problems.size() > QUOTED) {
+      problems.pollLastEntry();
+    }
+    problemCount++;
+  }
+
+  /** Counts a result's problem (see {@link #checkValuesWhileWriting}); on the writing thread, in key order. */
+  public void record(Result r) {
+    if (r.problem() != null) {
+      problem(r.source().keyString(), r.problem());
+    }
+  }
+
+  /**
+   * After the last entry of the second pass, before the sink keeps its output: refuses it when a
+   * value a rule would change could not be rewritten ({@link #checkValuesWhileWriting}).
+   *
+   * @throws RewriteException as {@link #survey} does
+   */
+  public void finish() {
+    refuseProblems();
+  }
+
+  private void refuseProblems() {
     if (problemCount > 0) {
       throw new RewriteException(problemCount + (problemCount == 1 ? " object" : " objects")
-          + " cannot be rewritten, nothing written: " + String.join("; ", problems)
+          + " cannot be rewritten, nothing written: " + String.join("; ", problems.values())
           + (problemCount > problems.size() ? "; and " + (problemCount - problems.size()) + " more" : ""));
     }
+  }
+
+  /** After the survey: refuses values that cannot be rewritten, then each rule plans. */
+  public void plan() {
+    refuseProblems();
     for (RewriteRule r : rules) {
       r.plan();
     }
@@ -356,6 +436,12 @@ public final class Rewriter {
     }
     // lossless only where the object is encoded again; export renders the display form directly
     StoredValue v = codec.decode(e.keyString(), e.value(), writesStoredValues);
+    if (!v.ok() && checksWhileWriting) {
+      // in the first pass's words: its check, not the lossless decode, which words some errors otherwise
+      StoredValue checked = codec.check(e.keyString(), e.value());
+      return new Result(e, e, List.of(), null, e.keyString() + ": --" + applicable.get(0).name() + " would rewrite it, but "
+          + (checked.ok() ? v.error() : checked.error()));
+    }
     if (!v.ok()) {
       throw new RewriteException(e.keyString() + ": cannot be rewritten: " + v.error()
           // an export's first pass reads only the metadata of what it does not survey

@@ -1,5 +1,6 @@
 package io.regshift.sink;
 
+import io.regshift.etcd.EntryReader;
 import io.regshift.etcd.MvccEntry;
 import java.util.function.Supplier;
 
@@ -47,4 +48,15 @@ public interface EntryRewrite {
 
   /** The first pass, over the selected entries in key order. */
   default void survey(Supplier<MvccEntry> entries) {}
+
+  /**
+   * The first pass, with a way to read the entries again from the start (the same ones, in the same
+   * order), for a hook that must look at them again before it refuses them.
+   */
+  default void survey(Supplier<MvccEntry> entries, Supplier<EntryReader> again) {
+    survey(entries);
+  }
+
+  /** After the last commit, before the output is kept: throws what makes it unfit to keep. */
+  default void finish() {}
 }

@@ -84,8 +84,9 @@ public final class SnapshotPipeline {
     }
     long revision = view.mode() == ReadView.Mode.AT ? view.revision() : src.headRevision();
     if (rewrite.needsSurvey()) {
-      try (EntryReader first = src.read(options.keepHistory() ? ReadView.history() : view, range, keep)) {
-        rewrite.survey(first::next);
+      ReadView surveyed = options.keepHistory() ? ReadView.history() : view;
+      try (EntryReader first = src.read(surveyed, range, keep)) {
+        rewrite.survey(first::next, () -> src.read(surveyed, range, keep));
       }
     }
     try (StagedFile staged = StagedFile.create(target, ".part")) {
@@ -110,6 +111,7 @@ public final class SnapshotPipeline {
             ticker.tick(counts[0] - counts[1], out.value().length);
           }
         });
+        rewrite.finish(); // values the rules could not read, found while writing: the file is not kept
         read = counts[0];
         dropped = counts[1];
         if (records instanceof Counting c) {

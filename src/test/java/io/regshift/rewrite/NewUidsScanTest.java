@@ -312,6 +312,8 @@ class NewUidsScanTest {
     assertTrue(clean > values.size() * 9 / 10, clean + " of " + values.size() + " undamaged values scanned whole");
     Random random = new Random(23);
     int scannedDamaged = 0;
+    int rewrittenDamaged = 0;
+    NewUidsRule rule = surveyed(RewriteRulesTest.demo());
     for (int round = 0; round < 30_000; round++) {
       MvccEntry e = values.get(random.nextInt(values.size()));
       byte[] v = damaged(e.value(), Envelope.parse(e.value()).rawOffset(), random);
@@ -320,8 +322,16 @@ class NewUidsScanTest {
         assertTrue(CODEC.check(e.keyString(), v).ok(), () -> e.keyString() + ": scanned whole but does not decode: "
             + CODEC.check(e.keyString(), v).error());
       }
+      // --new-uids' own scan is the proof in the second pass (Rewriter.checkValuesWhileWriting):
+      // Secrets' and ConfigMaps' data included, which it reads without looking for uids
+      if (rule.scan(CODEC, e.keyString(), v, true) != null) {
+        rewrittenDamaged++;
+        assertTrue(CODEC.check(e.keyString(), v).ok(), () -> e.keyString() + ": rewritten from a scan but does not decode: "
+            + CODEC.check(e.keyString(), v).error());
+      }
     }
     assertTrue(scannedDamaged > 1000, scannedDamaged + " damaged values scanned whole");
+    assertTrue(rewrittenDamaged > 1000, rewrittenDamaged + " damaged values rewritten from a scan");
   }
 
   /** One to three bytes changed, a cut, or bytes inserted, after the envelope's header. */

@@ -2,7 +2,6 @@ package io.regshift.kube.proto;
 
 import com.google.protobuf.Descriptors.Descriptor;
 import io.regshift.kube.schema.SchemaRegistry;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -65,9 +64,8 @@ public final class ProtoCodec {
    * Visits the strings of a message as {@link #decode} with {@code lossless} would hold them, without
    * making the tree; false when the scan stopped (see {@link StringScan}).
    */
-  public boolean scanStrings(Descriptor type, byte[] buf, int off, int len, List<String> skip,
-      StringScan.Visitor visitor) {
-    return StringScan.scan(layouts.of(type), buf, off, len, skip, visitor);
+  public boolean scanStrings(Descriptor type, byte[] buf, int off, int len, StringScan.Visitor visitor) {
+    return StringScan.scan(layouts.of(type), buf, off, len, visitor);
   }
 
   /**

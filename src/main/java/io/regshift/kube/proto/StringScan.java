@@ -3,7 +3,6 @@ package io.regshift.kube.proto;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Visits the strings of a protobuf message in the order, and at the field paths, that the
@@ -24,10 +23,8 @@ import java.util.List;
 public final class StringScan {
   /** What the scan reports. Each method may return false to stop the scan (the caller decodes). */
   public interface Visitor {
-    /** The top-level fields to pass over, as the walk of the tree would (null: none). */
-    default List<String> skip(String apiVersion, String kind) {
-      return null;
-    }
+    /** The object's type, from the envelope, before anything else. */
+    default void object(String apiVersion, String kind) {}
 
     /** A top-level field of the object is on the wire. */
     default void topLevel(String field) {}
@@ -213,17 +210,17 @@ public final class StringScan {
    * Scans the message {@code buf[off, off + len)} of type {@code layout}; false when the scan
    * stopped (the visitor said so, or the bytes are not what the tree would hold in wire order).
    */
-  static boolean scan(MessageLayout layout, byte[] buf, int off, int len, List<String> skip, Visitor visitor) {
+  static boolean scan(MessageLayout layout, byte[] buf, int off, int len, Visitor visitor) {
     try {
       StringScan scan = new StringScan(buf, visitor);
       scan.path.enter(off);
-      return scan.message(layout, off, off + len, skip, true);
+      return scan.message(layout, off, off + len, true);
     } catch (ProtoException | IndexOutOfBoundsException malformed) {
       return false; // the decoder reports it
     }
   }
 
-  private boolean message(MessageLayout layout, int off, int end, List<String> skip, boolean top) {
+  private boolean message(MessageLayout layout, int off, int end, boolean top) {
     WireReader r = new WireReader(buf, off, end);
     long seenLow = 0;
     long seenHigh = 0;
@@ -271,10 +268,6 @@ public final class StringScan {
       } else if (!f.repeated) {
         return false; // a second value: the tree keeps only the last
       }
-      if (top && skip != null && skip.contains(f.jsonName)) {
-        r.skip(wireType);
-        continue;
-      }
       if (f.map) {
         int entryEnd = r.delimitedEnd();
         if (mapKeys < 0) {
@@ -310,7 +303,7 @@ public final class StringScan {
       } else if (f.inline()) {
         int e = r.delimitedEnd();
         path.enter(r.pos);
-        boolean ok = message(f.message(), r.pos, e, null, false); // its fields are the parent's
+        boolean ok = message(f.message(), r.pos, e, false); // its fields are the parent's
         path.leave();
         if (!ok) {
           return false;
@@ -413,7 +406,7 @@ public final class StringScan {
   private boolean special(MessageLayout m, int off, int end) {
     switch (m.special) {
       case NONE:
-        return message(m, off, end, null, false);
+        return message(m, off, end, false);
       case TIME:
       case MICRO_TIME:
       case DURATION:
