@@ -395,6 +395,8 @@ public final class EtcdDatabase implements AutoCloseable {
     private final Iterator<RevisionRef> refs;
     private final ReadView view;
     private RevisionRef pending;
+    /** For {@link ReadView#deletedOnly()}: the revision that deleted the record {@link #nextRef} gave, else 0. */
+    private long deletedAt;
 
     /**
      * @param keep  keys to yield (null: all); asked per reference, a key's revisions being adjacent
@@ -408,8 +410,23 @@ public final class EtcdDatabase implements AutoCloseable {
 
     @Override
     public MvccEntry next() {
+      RevisionRef ref = nextRef();
+      return ref == null ? null : load(ref, deletedAt);
+    }
+
+    /** Where the record is found on this thread; its copy out of the file is left to the caller's. */
+    @Override
+    public java.util.function.Supplier<MvccEntry> nextLoader() {
+      RevisionRef ref = nextRef();
+      long deleted = deletedAt;
+      return ref == null ? null : () -> load(ref, deleted);
+    }
+
+    /** The next record to yield (0 in {@link #deletedAt}, or the revision that deleted it), or null. */
+    private RevisionRef nextRef() {
+      deletedAt = 0;
       if (view.mode() == ReadView.Mode.HISTORY) {
-        return refs.hasNext() ? load(refs.next()) : null;
+        return refs.hasNext() ? refs.next() : null;
       }
       while (pending != null || refs.hasNext()) {
         RevisionRef first = pending != null ? pending : refs.next();
@@ -429,13 +446,19 @@ public final class EtcdDatabase implements AutoCloseable {
         }
         if (!view.deletedOnly()) {
           if (!last.tombstone()) {
-            return load(last);
+            return last;
           }
         } else if (last.tombstone() && lastLive != null) {
-          return load(lastLive).deletedAt(last.main());
+          deletedAt = last.main();
+          return lastLive;
         }
       }
       return null;
+    }
+
+    private MvccEntry load(RevisionRef ref, long deletedAt) {
+      MvccEntry e = EtcdDatabase.this.load(ref);
+      return deletedAt == 0 ? e : e.deletedAt(deletedAt);
     }
 
     @Override

@@ -219,6 +219,21 @@ public final class Rewriter {
   }
 
   /**
+   * As {@link #survey}, from loaders ({@link io.regshift.etcd.EntryReader#nextLoader}) called on
+   * the pool's threads: a snapshot file's values are copied out of it on every core (that copy was
+   * most of the reading thread's work, and the first pass waited on it).
+   */
+  public void surveyLoaded(Supplier<Supplier<MvccEntry>> next) {
+    if (planned) {
+      throw new IllegalStateException("survey after plan");
+    }
+    if (active()) {
+      OrderedParallelMap.run(next, loader -> peek(loader.get()), this::take);
+    }
+    plan();
+  }
+
+  /**
    * Reads what the first pass needs of one entry; thread-safe. A value a rule would rewrite but
    * that cannot be read is a problem, and stops a sink that stores values before it writes
    * anything; an export leaves it to the second pass, where it is one more object that cannot be

@@ -50,11 +50,12 @@ public interface EntryRewrite {
   default void survey(Supplier<MvccEntry> entries) {}
 
   /**
-   * The first pass, with a way to read the entries again from the start (the same ones, in the same
-   * order), for a hook that must look at them again before it refuses them.
+   * The first pass, from the reader itself (whose {@link EntryReader#nextLoader} lets values be
+   * copied on every core), with a way to read the entries again from the start (the same ones, in
+   * the same order), for a hook that must look at them again before it refuses them.
    */
-  default void survey(Supplier<MvccEntry> entries, Supplier<EntryReader> again) {
-    survey(entries);
+  default void survey(EntryReader first, Supplier<EntryReader> again) {
+    survey(first::next);
   }
 
   /** After the last commit, before the output is kept: throws what makes it unfit to keep. */

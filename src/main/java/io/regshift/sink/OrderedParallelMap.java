@@ -109,6 +109,9 @@ public final class OrderedParallelMap {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
+      if (e.getCause() instanceof Error error) {
+        throw error; // as on the caller's thread (a mapped file that shrank raises InternalError)
+      }
       throw new IllegalStateException(e.getCause());
     }
   }

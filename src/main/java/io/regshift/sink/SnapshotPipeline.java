@@ -86,7 +86,7 @@ public final class SnapshotPipeline {
     if (rewrite.needsSurvey()) {
       ReadView surveyed = options.keepHistory() ? ReadView.history() : view;
       try (EntryReader first = src.read(surveyed, range, keep)) {
-        rewrite.survey(first::next, () -> src.read(surveyed, range, keep));
+        rewrite.survey(first, () -> src.read(surveyed, range, keep));
       }
     }
     try (StagedFile staged = StagedFile.create(target, ".part")) {
