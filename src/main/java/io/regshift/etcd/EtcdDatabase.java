@@ -262,8 +262,17 @@ public final class EtcdDatabase implements AutoCloseable {
           position++;
         }
         RevisionKey rk = revisionKey(c, rkBuf);
+        // the value copied once, straight out of the mapping; the record itself only if the
+        // writer keeps the entry unchanged (a rewrite changes most: two copies saved per value)
+        long offset = c.valueOffset();
+        int length = c.valueLength();
+        java.nio.ByteBuffer view = file.view(offset, length);
+        MvccEntry e = view == null ? null : KeyValueCodec.decode(view, rk);
+        if (e != null) {
+          return new RevisionEntry(rk, e, () -> file.read(offset, length));
+        }
         byte[] kv = c.value();
-        return new RevisionEntry(rk, KeyValueCodec.decode(kv, rk), kv);
+        return new RevisionEntry(rk, KeyValueCodec.decode(kv, rk), () -> kv);
       }
 
       @Override
@@ -289,7 +298,7 @@ public final class EtcdDatabase implements AutoCloseable {
           if (key == null || key.length == 0 || !range.contains(key) || !keep.test(key)) {
             continue;
           }
-          return new RevisionEntry(rk, KeyValueCodec.decode(kv, rk), kv);
+          return new RevisionEntry(rk, KeyValueCodec.decode(kv, rk), () -> kv);
         }
         return null;
       }

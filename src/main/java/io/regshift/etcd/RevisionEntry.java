@@ -5,10 +5,10 @@ package io.regshift.etcd;
  * For a put, {@code entry.modRevision() == revision.main()}; a deletion is a tombstone revision.
  *
  * @param stored the KeyValue record exactly as a database file holds it, when read from one (null
- *               otherwise): a writer copying the entry unchanged stores these bytes instead of
- *               encoding the entry again
+ *               otherwise), read when asked: a writer copying the entry unchanged stores these bytes
+ *               instead of encoding the entry again, and an entry a rule changed never needs them
  */
-public record RevisionEntry(RevisionKey revision, MvccEntry entry, byte[] stored) {
+public record RevisionEntry(RevisionKey revision, MvccEntry entry, java.util.function.Supplier<byte[]> stored) {
 
   public RevisionEntry(RevisionKey revision, MvccEntry entry) {
     this(revision, entry, null);

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -228,18 +227,30 @@ public final class NewUidsRule implements RewriteRule {
 
   /** The new uid of an old one: a UUIDv4 made of SHA-256(run key, old uid). */
   String newUid(String old) {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    // a digest per thread: MessageDigest.getInstance for each of a few hundred thousand uids cost
+    MessageDigest sha = SHA_256.get();
+    sha.reset();
     sha.update(runKey);
     byte[] b = sha.digest(old.getBytes(StandardCharsets.UTF_8));
     b[6] = (byte) (b[6] & 0x0f | 0x40); // version 4
     b[8] = (byte) (b[8] & 0x3f | 0x80); // RFC 4122 variant
-    String h = HexFormat.of().formatHex(b, 0, 16);
-    return h.substring(0, 8) + "-" + h.substring(8, 12) + "-" + h.substring(12, 16) + "-" + h.substring(16, 20) + "-"
-        + h.substring(20, 32);
+    byte[] uid = new byte[36];
+    for (int i = 0, at = 0; i < 16; i++) {
+      if (i == 4 || i == 6 || i == 8 || i == 10) {
+        uid[at++] = '-';
+      }
+      uid[at++] = HEX[(b[i] >> 4) & 0xf];
+      uid[at++] = HEX[b[i] & 0xf];
+    }
+    return new String(uid, StandardCharsets.US_ASCII);
   }
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  });
 }

@@ -96,7 +96,7 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
           + e.version() + " at revision " + e.modRevision() + " is not a stored etcd state");
     }
     // an entry passed through unchanged keeps its stored bytes: no second encoding, nothing lost
-    keys.put(rk.bytes(), r.stored() != null ? r.stored() : KeyValueCodec.encode(e));
+    keys.put(rk.bytes(), r.stored() != null ? r.stored().get() : KeyValueCodec.encode(e));
     if (e.lease() != 0) {
       leases.add(e.lease());
     }

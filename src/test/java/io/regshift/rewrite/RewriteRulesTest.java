@@ -512,6 +512,19 @@ class RewriteRulesTest {
     String a = rule.newUid("ef7cceb5-d1b2-48bd-b7c6-b908b7e8bfe4");
     assertEquals(a, rule.newUid("ef7cceb5-d1b2-48bd-b7c6-b908b7e8bfe4"));
     assertTrue(UUID_V4.matcher(a).matches(), a);
+    // what it is: SHA-256 of the run key and the old uid, its first 16 bytes as a version 4 UUID
+    byte[] h;
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update(new byte[32]);
+      h = sha.digest("ef7cceb5-d1b2-48bd-b7c6-b908b7e8bfe4".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+    h[6] = (byte) (h[6] & 0x0f | 0x40);
+    h[8] = (byte) (h[8] & 0x3f | 0x80);
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(h);
+    assertEquals(new java.util.UUID(bb.getLong(), bb.getLong()).toString(), a);
     assertNotEquals(a, new NewUidsRule(false).newUid("ef7cceb5-d1b2-48bd-b7c6-b908b7e8bfe4"));
     UidSet set = new UidSet();
     List<String> uids = new ArrayList<>();
