@@ -1,17 +1,14 @@
 package io.regshift.rewrite;
 
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Fields cut out of a value's stored protobuf bytes, and the length prefixes of the messages
  * around them (the envelope's raw bytes included) shortened to match: for bytes as Go writes them,
  * what encoding the tree without those fields gives, for a fraction of the cost (the resourceVersion
  * rule clears an Event's {@code involvedObject.resourceVersion}: 52,000 values of the benchmark
- * cluster).
+ * cluster). A handful of cuts and messages per value: plain arrays, no collections.
  */
 final class FieldCut {
   /**
@@ -24,55 +21,91 @@ final class FieldCut {
 
   /** The bytes without the cut fields; the cuts do not overlap, nor do they hold a length prefix they name. */
   static byte[] apply(byte[] value, List<Cut> cuts) {
-    Map<Integer, Integer> removed = new HashMap<>(); // content start of a message -> bytes cut from it
-    Map<Integer, Integer> parent = new HashMap<>();
-    TreeMap<Integer, byte[]> edits = new TreeMap<>(); // where -> replacement, in order
-    Map<Integer, Integer> editEnds = new HashMap<>();
+    // the enclosing messages, each once: content start, bytes cut from it, its parent's index
+    int[] starts = new int[8];
+    int[] removed = new int[8];
+    int[] parent = new int[8];
+    int messages = 0;
     for (Cut c : cuts) {
-      edits.put(c.from(), new byte[0]);
-      editEnds.put(c.from(), c.to());
-      int[] chain = c.enclosing();
-      for (int i = 0; i < chain.length; i++) {
-        removed.merge(chain[i], c.to() - c.from(), Integer::sum);
-        if (i > 0) {
-          parent.put(chain[i], chain[i - 1]);
+      int up = -1;
+      for (int start : c.enclosing()) {
+        int i = indexOf(starts, messages, start);
+        if (i < 0) {
+          if (messages == starts.length) {
+            starts = Arrays.copyOf(starts, messages * 2);
+            removed = Arrays.copyOf(removed, messages * 2);
+            parent = Arrays.copyOf(parent, messages * 2);
+          }
+          i = messages++;
+          starts[i] = start;
+          parent[i] = up;
         }
+        removed[i] += c.to() - c.from();
+        up = i;
       }
     }
-    // innermost first: a nested message's content starts after its parent's
-    List<Integer> starts = new ArrayList<>(removed.keySet());
-    starts.sort(java.util.Comparator.reverseOrder());
-    for (int start : starts) {
-      int prefix = prefixStart(value, start);
-      long oldLength = varint(value, prefix, start);
-      byte[] now = varint(oldLength - removed.get(start));
-      edits.put(prefix, now);
-      editEnds.put(prefix, start);
-      int shorter = start - prefix - now.length;
-      for (Integer p = parent.get(start); p != null && shorter > 0; p = parent.get(p)) {
-        removed.merge(p, shorter, Integer::sum);
+    // edits in the bytes: [at, end) replaced by with (the cuts: by nothing; the prefixes: shorter)
+    int edits = cuts.size() + messages;
+    int[] at = new int[edits];
+    int[] end = new int[edits];
+    byte[][] with = new byte[edits][];
+    int e = 0;
+    for (Cut c : cuts) {
+      at[e] = c.from();
+      end[e] = c.to();
+      with[e++] = new byte[0];
+    }
+    // innermost first (a nested message's content starts after its parent's): a prefix that got
+    // shorter shortens every message around it too
+    Integer[] order = new Integer[messages];
+    for (int i = 0; i < messages; i++) {
+      order[i] = i;
+    }
+    final int[] s = starts;
+    Arrays.sort(order, (x, y) -> Integer.compare(s[y], s[x]));
+    for (int i : order) {
+      int prefix = prefixStart(value, starts[i]);
+      byte[] now = varint(varint(value, prefix, starts[i]) - removed[i]);
+      at[e] = prefix;
+      end[e] = starts[i];
+      with[e++] = now;
+      int shorter = starts[i] - prefix - now.length;
+      for (int p = parent[i]; p >= 0 && shorter > 0; p = parent[p]) {
+        removed[p] += shorter;
       }
     }
+    // the edits in byte order, applied in one copy
+    Integer[] byPosition = new Integer[edits];
     int size = value.length;
-    for (Map.Entry<Integer, byte[]> e : edits.entrySet()) {
-      size -= editEnds.get(e.getKey()) - e.getKey() - e.getValue().length;
+    for (int i = 0; i < edits; i++) {
+      byPosition[i] = i;
+      size -= end[i] - at[i] - with[i].length;
     }
+    Arrays.sort(byPosition, (x, y) -> Integer.compare(at[x], at[y]));
     byte[] out = new byte[size];
     int from = 0;
     int to = 0;
-    for (Map.Entry<Integer, byte[]> e : edits.entrySet()) {
-      int at = e.getKey();
-      if (at < from) {
-        throw new IllegalStateException("overlapping cuts at " + at);
+    for (int i : byPosition) {
+      if (at[i] < from) {
+        throw new IllegalStateException("overlapping cuts at " + at[i]);
       }
-      System.arraycopy(value, from, out, to, at - from);
-      to += at - from;
-      System.arraycopy(e.getValue(), 0, out, to, e.getValue().length);
-      to += e.getValue().length;
-      from = editEnds.get(at);
+      System.arraycopy(value, from, out, to, at[i] - from);
+      to += at[i] - from;
+      System.arraycopy(with[i], 0, out, to, with[i].length);
+      to += with[i].length;
+      from = end[i];
     }
     System.arraycopy(value, from, out, to, value.length - from);
     return out;
+  }
+
+  private static int indexOf(int[] a, int n, int v) {
+    for (int i = 0; i < n; i++) {
+      if (a[i] == v) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -106,6 +139,6 @@ final class FieldCut {
       v >>>= 7;
     }
     out[n++] = (byte) v;
-    return java.util.Arrays.copyOf(out, n);
+    return Arrays.copyOf(out, n);
   }
 }
