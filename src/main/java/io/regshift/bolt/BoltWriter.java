@@ -133,7 +133,7 @@ public final class BoltWriter implements AutoCloseable {
         topLevel.sort(Comparator.comparing((byte[][] e) -> e[0], Arrays::compareUnsigned));
         BucketWriter root = new BucketWriter(new byte[0], false);
         for (byte[][] e : topLevel) {
-            root.add(e[0], e[1], true);
+            root.add(e[0], e[1], e[1].length, true);
         }
         long rootPage = root.pagesOnly();
         flush();
@@ -308,6 +308,19 @@ public final class BoltWriter implements AutoCloseable {
         }
     }
 
+    /** A value in three parts, copied into its page one after the other. */
+    private record Parts(byte[] head, byte[] body, byte[] tail) {
+        int length() {
+            return head.length + body.length + tail.length;
+        }
+
+        void copyTo(byte[] dst, int at) {
+            System.arraycopy(head, 0, dst, at, head.length);
+            System.arraycopy(body, 0, dst, at + head.length, body.length);
+            System.arraycopy(tail, 0, dst, at + head.length + body.length, tail.length);
+        }
+    }
+
     /**
      * One bucket being written: keys in strictly ascending (unsigned) order. {@link #finish()}
      * links it into the root.
@@ -316,7 +329,8 @@ public final class BoltWriter implements AutoCloseable {
         private final byte[] name;
         private final boolean mayInline;
         private final List<byte[]> keys = new ArrayList<>();
-        private final List<byte[]> values = new ArrayList<>();
+        /** Each a byte[], or a {@link Parts} written one after the other. */
+        private final List<Object> values = new ArrayList<>();
         private final List<Boolean> buckets = new ArrayList<>();
         private int size = PageType.HEADER_SIZE;
         private byte[] last;
@@ -333,14 +347,23 @@ public final class BoltWriter implements AutoCloseable {
 
         /** Adds a key, which must sort after the one before; the value is not copied. */
         public void put(byte[] key, byte[] value) {
-            add(key, value, false);
+            add(key, value, value.length, false);
+        }
+
+        /**
+         * As {@link #put(byte[], byte[])}, the value being {@code head}, {@code body} and {@code tail}
+         * one after the other: a record around a large payload goes into its page without being
+         * joined into one array first.
+         */
+        public void put(byte[] key, byte[] head, byte[] body, byte[] tail) {
+            add(key, new Parts(head, body, tail), head.length + body.length + tail.length, false);
         }
 
         public long count() {
             return count;
         }
 
-        private void add(byte[] key, byte[] value, boolean bucket) {
+        private void add(byte[] key, Object value, int valueLength, boolean bucket) {
             if (done) {
                 throw new IllegalStateException("bucket " + Keys.display(name) + " is finished");
             }
@@ -352,7 +375,7 @@ public final class BoltWriter implements AutoCloseable {
                 throw new IllegalArgumentException("bucket " + Keys.display(name) + ": key " + Keys.display(key)
                         + " does not sort after " + Keys.display(last));
             }
-            int element = ELEMENT + key.length + value.length;
+            int element = ELEMENT + key.length + valueLength;
             boolean fits = size + element <= FILL || (element > FILL / 4 && size + element <= LARGE_NODE);
             if (!keys.isEmpty() && (!fits || keys.size() == 0xFFFE)) {
                 writeLeaf();
@@ -443,14 +466,18 @@ public final class BoltWriter implements AutoCloseable {
             for (int i = 0; i < keys.size(); i++) {
                 int e = at + PageType.HEADER_SIZE + ELEMENT * i;
                 byte[] k = keys.get(i);
-                byte[] v = values.get(i);
+                int length = values.get(i) instanceof byte[] v ? v.length : ((Parts) values.get(i)).length();
                 b.putInt(e, buckets.get(i) ? 1 : 0);
                 b.putInt(e + 4, data - e);
                 b.putInt(e + 8, k.length);
-                b.putInt(e + 12, v.length);
+                b.putInt(e + 12, length);
                 System.arraycopy(k, 0, array, data, k.length);
-                System.arraycopy(v, 0, array, data + k.length, v.length);
-                data += k.length + v.length;
+                if (values.get(i) instanceof byte[] v) {
+                    System.arraycopy(v, 0, array, data + k.length, v.length);
+                } else {
+                    ((Parts) values.get(i)).copyTo(array, data + k.length);
+                }
+                data += k.length + length;
             }
         }
 

@@ -96,7 +96,13 @@ public final class EtcdSnapshotWriter implements AutoCloseable {
           + e.version() + " at revision " + e.modRevision() + " is not a stored etcd state");
     }
     // an entry passed through unchanged keeps its stored bytes: no second encoding, nothing lost
-    keys.put(rk.bytes(), r.stored() != null ? r.stored().get() : KeyValueCodec.encode(e));
+    if (r.stored() != null) {
+      keys.put(rk.bytes(), r.stored().get());
+    } else {
+      // the record around the value, which goes into the page as it is: not copied into a record first
+      byte[][] around = KeyValueCodec.around(e);
+      keys.put(rk.bytes(), around[0], e.value(), around[1]);
+    }
     if (e.lease() != 0) {
       leases.add(e.lease());
     }

@@ -41,6 +41,24 @@ class KeyValueCodecTest {
     assertEquals(theirs, MvccProto.KeyValue.parseFrom(ours));
   }
 
+  /** The record in three parts, around the value, is the record: leases, empty values, long values. */
+  @Test
+  void theRecordAroundTheValueIsTheRecord() {
+    java.util.Random random = new java.util.Random(5);
+    for (int i = 0; i < 500; i++) {
+      byte[] value = new byte[i % 7 == 0 ? 0 : random.nextInt(i % 3 == 0 ? 300_000 : 300)];
+      random.nextBytes(value);
+      MvccEntry e = new MvccEntry(("/registry/k-" + i).getBytes(StandardCharsets.UTF_8), value, 1 + random.nextInt(1 << 20),
+          1 + random.nextInt(1 << 22), 1 + random.nextInt(9), i % 2 == 0 ? 0 : random.nextLong(), false, 0);
+      byte[][] around = KeyValueCodec.around(e);
+      java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+      joined.writeBytes(around[0]);
+      joined.writeBytes(e.value().length == 0 ? new byte[0] : e.value());
+      joined.writeBytes(around[1]);
+      assertArrayEquals(KeyValueCodec.encode(e), joined.toByteArray(), "entry " + i);
+    }
+  }
+
   @Test
   void aTombstoneTakesItsRevisionFromTheBucketKey() {
     byte[] kv = MvccProto.KeyValue.newBuilder().setKey(ByteString.copyFromUtf8("/gone")).build().toByteArray();
