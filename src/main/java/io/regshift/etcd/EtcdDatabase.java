@@ -242,6 +242,21 @@ public final class EtcdDatabase implements AutoCloseable {
     return rk;
   }
 
+  /**
+   * The record stored at {@code offset}: the value copied once, straight out of the mapping; the
+   * record itself read again only if the writer keeps the entry unchanged (a rewrite changes most).
+   * Thread-safe: reads by position.
+   */
+  private RevisionEntry record(RevisionKey rk, long offset, int length) {
+    java.nio.ByteBuffer view = file.view(offset, length);
+    MvccEntry e = view == null ? null : KeyValueCodec.decode(view, rk);
+    if (e != null) {
+      return new RevisionEntry(rk, e, () -> file.read(offset, length));
+    }
+    byte[] kv = file.read(offset, length);
+    return new RevisionEntry(rk, KeyValueCodec.decode(kv, rk), () -> kv);
+  }
+
   /** The second scan of a latest view: the records at the marked positions, in bucket order. */
   private RevisionReader markedScan(BitSet marks) {
     Cursor c = file.bucket(KEY_BUCKET).cursor();
@@ -251,6 +266,13 @@ public final class EtcdDatabase implements AutoCloseable {
 
       @Override
       public RevisionEntry next() {
+        Load load = nextLoad();
+        return load == null ? null : load.get();
+      }
+
+      /** The cursor moves here; the record is read where the load runs (the rewrite's pool). */
+      @Override
+      public Load nextLoad() {
         int want = marks.nextSetBit((int) position + 1);
         if (want < 0) {
           return null;
@@ -262,17 +284,19 @@ public final class EtcdDatabase implements AutoCloseable {
           position++;
         }
         RevisionKey rk = revisionKey(c, rkBuf);
-        // the value copied once, straight out of the mapping; the record itself only if the
-        // writer keeps the entry unchanged (a rewrite changes most: two copies saved per value)
         long offset = c.valueOffset();
         int length = c.valueLength();
-        java.nio.ByteBuffer view = file.view(offset, length);
-        MvccEntry e = view == null ? null : KeyValueCodec.decode(view, rk);
-        if (e != null) {
-          return new RevisionEntry(rk, e, () -> file.read(offset, length));
-        }
-        byte[] kv = c.value();
-        return new RevisionEntry(rk, KeyValueCodec.decode(kv, rk), () -> kv);
+        return new Load() {
+          @Override
+          public RevisionEntry get() {
+            return record(rk, offset, length);
+          }
+
+          @Override
+          public int size() {
+            return length;
+          }
+        };
       }
 
       @Override

@@ -100,7 +100,7 @@ public final class SnapshotPipeline {
            RevisionReader records = open(src, db, view, range, keep, rewrite, options)) {
         long[] counts = new long[2]; // read, dropped
         // sorted sources are rewritten before the sort
-        inOrder(records::next, RevisionEntry::entry, db == null ? EntryRewrite.NONE : rewrite, (r, out) -> {
+        inOrder(records, db == null ? EntryRewrite.NONE : rewrite, (r, out) -> {
           counts[0]++;
           if (out == null) {
             counts[1]++;
@@ -247,6 +247,18 @@ public final class SnapshotPipeline {
           byte[] v = entryOf.apply(t).value();
           return v == null ? 0 : v.length;
         });
+  }
+
+  /** As {@link #inOrder(Supplier, Function, EntryRewrite, BiConsumer)}, each record read on the pool too. */
+  private static void inOrder(RevisionReader records, EntryRewrite hook, BiConsumer<RevisionEntry, MvccEntry> then) {
+    if (!hook.parallel()) {
+      inOrder(records::next, RevisionEntry::entry, hook, then);
+      return;
+    }
+    OrderedParallelMap.run(records::nextLoad, load -> {
+      RevisionEntry r = load.get();
+      return new Pending<>(r, hook.prepare(r.entry()));
+    }, p -> then.accept(p.item(), p.prepared().commit()), RevisionReader.Load::size);
   }
 
   private record Pending<T>(T item, EntryRewrite.Prepared prepared) {}
