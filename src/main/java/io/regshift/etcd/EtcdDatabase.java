@@ -99,7 +99,7 @@ public final class EtcdDatabase implements AutoCloseable {
         view.mode() == ReadView.Mode.HISTORY ? chunk -> chunk : chunk -> latestOnly(chunk, view));
     try {
       collect(view, range, keep, sorter);
-      return new ViewReader(sorter.sorted(), view, null, sorter);
+      return new ViewReader(sorter.sorted(), view, null, sorter, new ReadOf(view, range, keep));
     } catch (RuntimeException e) {
       sorter.close();
       throw e;
@@ -119,7 +119,7 @@ public final class EtcdDatabase implements AutoCloseable {
         view.mode() == ReadView.Mode.HISTORY ? chunk -> chunk : chunk -> latestOnly(chunk, view));
     try {
       collect(view, range, key -> true, sorter);
-      return new SortedRange(sorter, view);
+      return new SortedRange(sorter, view, range);
     } catch (RuntimeException e) {
       sorter.close();
       throw e;
@@ -130,10 +130,12 @@ public final class EtcdDatabase implements AutoCloseable {
   public final class SortedRange implements AutoCloseable {
     private final RevisionSorter sorter;
     private final ReadView view;
+    private final KeyRange range;
 
-    private SortedRange(RevisionSorter sorter, ReadView view) {
+    private SortedRange(RevisionSorter sorter, ReadView view, KeyRange range) {
       this.sorter = sorter;
       this.view = view;
+      this.range = range;
     }
 
     /**
@@ -142,7 +144,7 @@ public final class EtcdDatabase implements AutoCloseable {
      * the reader leaves the sort for the next.
      */
     public EntryReader reader(java.util.function.Predicate<byte[]> keep) {
-      return new ViewReader(sorter.sorted(), view, keep, null);
+      return new ViewReader(sorter.sorted(), view, keep, null, new ReadOf(view, range, keep));
     }
 
     @Override
@@ -170,6 +172,13 @@ public final class EtcdDatabase implements AutoCloseable {
     }
     if (view.mode() == ReadView.Mode.HISTORY) {
       return historyScan(range, keep);
+    }
+    if (readWhole != null && readWhole.of().equals(new ReadOf(view, range, keep))) {
+      // a reader of the same view, range and keep went through every key (a rewrite's first
+      // pass): it marked the records it gave, so the key bucket need not be sorted again
+      BitSet marks = readWhole.newest();
+      readWhole = null;
+      return markedScan(marks);
     }
     BitSet newest = new BitSet();
     // the note carries the record's position in the bucket
@@ -358,7 +367,9 @@ public final class EtcdDatabase implements AutoCloseable {
     byte[][] inPlace = new byte[1][];
     Cursor.ValueSink keyOf = (array, offset, length) -> inPlace[0] = fields.parse(array, offset, length)
         ? java.util.Arrays.copyOfRange(array, fields.keyOffset, fields.keyOffset + fields.keyLength) : null;
+    long position = -1;
     while (c.next()) {
+      position++;
       int n = c.keyLength();
       if (n > rkBuf.length) {
         rkBuf = new byte[n];
@@ -382,7 +393,8 @@ public final class EtcdDatabase implements AutoCloseable {
         continue; // etcdutl's --bump-revision marker: a revision with no key
       }
       if (range.contains(key) && keep.test(key)) {
-        sorter.add(new RevisionRef(key, rk.main(), rk.sub(), rk.tombstone(), c.valueOffset(), c.valueLength(), 0));
+        // the note: the record's position in the bucket, as readByRevision marks it
+        sorter.add(new RevisionRef(key, rk.main(), rk.sub(), rk.tombstone(), c.valueOffset(), c.valueLength(), position));
       }
     }
   }
@@ -422,6 +434,26 @@ public final class EtcdDatabase implements AutoCloseable {
     return KeyValueCodec.decode(kv, ref.revision());
   }
 
+  /** A read: view, range and the keep predicate (the same object). */
+  private record ReadOf(ReadView view, KeyRange range, java.util.function.Predicate<byte[]> keep) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ReadOf r && view.equals(r.view) && java.util.Arrays.equals(range.from(), r.range.from())
+          && java.util.Arrays.equals(range.to(), r.range.to()) && keep == r.keep;
+    }
+
+    @Override
+    public int hashCode() {
+      return view.hashCode();
+    }
+  }
+
+  /** The records a latest view's reader gave, by position in the bucket, once it gave them all. */
+  private record WholeRead(ReadOf of, BitSet newest) {}
+
+  /** The last latest-view read that went to its end (see {@link #readByRevision}). */
+  private WholeRead readWhole;
+
   /** Walks the sorted references key by key and yields what the view asks for. */
   private final class ViewReader implements EntryReader {
     private final RevisionSorter owned;
@@ -430,15 +462,23 @@ public final class EtcdDatabase implements AutoCloseable {
     private RevisionRef pending;
     /** For {@link ReadView#deletedOnly()}: the revision that deleted the record {@link #nextRef} gave, else 0. */
     private long deletedAt;
+    /** The bucket positions of the records given, for {@link #readByRevision} (latest views), and of what read. */
+    private final BitSet given;
+    private final ReadOf of;
 
     /**
      * @param keep  keys to yield (null: all); asked per reference, a key's revisions being adjacent
      * @param owned the sorter to close with this reader, null when it outlives the reader
+     * @param of    the read this reader gives: once it has given every record, they are marked for
+     *              {@link #readByRevision} of the same read
      */
-    ViewReader(Iterator<RevisionRef> sorted, ReadView view, java.util.function.Predicate<byte[]> keep, RevisionSorter owned) {
+    ViewReader(Iterator<RevisionRef> sorted, ReadView view, java.util.function.Predicate<byte[]> keep, RevisionSorter owned,
+        ReadOf of) {
       this.owned = owned;
       this.refs = keep == null ? sorted : kept(sorted, keep);
       this.view = view;
+      this.of = of;
+      this.given = view.mode() != ReadView.Mode.HISTORY && !view.deletedOnly() ? new BitSet() : null;
     }
 
     @Override
@@ -479,12 +519,18 @@ public final class EtcdDatabase implements AutoCloseable {
         }
         if (!view.deletedOnly()) {
           if (!last.tombstone()) {
+            if (given != null) {
+              given.set(Math.toIntExact(last.note()));
+            }
             return last;
           }
         } else if (last.tombstone() && lastLive != null) {
           deletedAt = last.main();
           return lastLive;
         }
+      }
+      if (given != null) {
+        readWhole = new WholeRead(of, given);
       }
       return null;
     }
