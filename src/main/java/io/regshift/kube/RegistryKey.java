@@ -56,7 +56,10 @@ public record RegistryKey(
             }
         }
         if (segments.length >= 2) {
-            Optional<ResourceInfo> twoSegments = catalog.byKeyPath(segments[0] + "/" + segments[1]);
+            // the key's own text for the first two segments: no concatenation per key
+            int from = base.length();
+            Optional<ResourceInfo> twoSegments = catalog.byKeyPath(
+                    key.substring(from, from + segments[0].length() + 1 + segments[1].length()));
             if (twoSegments.isPresent()) {
                 return known(key, normalizedPrefix, twoSegments.get(), segments, 2);
             }

@@ -29,6 +29,17 @@ public final class RegistryPrefix {
 
     /** What every key under the prefix starts with: "/registry/", or "/" for the root prefix. */
     public static String keyBase(String prefix) {
-        return normalize(prefix) + "/";
+        // asked for every key parsed, nearly always with one prefix: the last answer is kept
+        String[] last = lastBase;
+        if (last != null && last[0].equals(prefix)) {
+            return last[1];
+        }
+        String base = normalize(prefix) + "/";
+        if (prefix != null) {
+            lastBase = new String[] {prefix, base};
+        }
+        return base;
     }
+
+    private static volatile String[] lastBase;
 }

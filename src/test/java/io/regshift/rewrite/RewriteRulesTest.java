@@ -537,6 +537,15 @@ class RewriteRulesTest {
     assertTrue(set.contains("not-a-uuid"));
     assertFalse(set.contains(java.util.UUID.randomUUID().toString()));
     assertEquals(5001, set.size());
+    // the nil UUID is a uid like another (the table's empty slots are two zero halves)
+    String nil = "00000000-0000-0000-0000-000000000000";
+    assertFalse(set.contains(nil));
+    set.add(nil);
+    set.add(nil);
+    assertTrue(set.contains(nil));
+    assertTrue(set.containsUuid(nil.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 36));
+    assertEquals(5002, set.size());
+    assertTrue(uids.stream().allMatch(set::contains));
     assertTrue(Arrays.equals(new long[] {0x0123456789abcdefL, 0x0123456789abcdefL},
         UidSet.parse("01234567-89ab-cdef-0123-456789abcdef")));
   }
