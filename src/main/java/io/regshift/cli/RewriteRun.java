@@ -16,7 +16,7 @@ final class RewriteRun implements AutoCloseable {
   private long rewritten;
   private long dropped;
   private long kept;
-  private final Map<String, Long> perRule = new TreeMap<>();
+  private final Map<String, long[]> perRule = new TreeMap<>();
 
   RewriteRun(Rewriter rewriter, RewriteReport report) {
     this.rewriter = rewriter;
@@ -49,7 +49,7 @@ final class RewriteRun implements AutoCloseable {
       }
       if (!c.rule().equals(rule)) {
         if (run > 0) {
-          perRule.merge(rule, run, Long::sum);
+          count(rule, run);
         }
         rule = c.rule();
         run = 0;
@@ -57,12 +57,24 @@ final class RewriteRun implements AutoCloseable {
       run++;
     }
     if (run > 0) {
-      perRule.merge(rule, run, Long::sum);
+      count(rule, run);
     }
     if (report != null) {
       report.addAll(r.changes());
     }
   }
+
+  /** Adds to a rule's count (the last rule's counter kept at hand: no map lookup, no boxing per entry). */
+  private void count(String rule, long n) {
+    if (!rule.equals(lastRule)) {
+      lastRule = rule;
+      lastCount = perRule.computeIfAbsent(rule, r -> new long[1]);
+    }
+    lastCount[0] += n;
+  }
+
+  private String lastRule;
+  private long[] lastCount;
 
   /** Gives the report its name: call when the command's output is complete. */
   void commit() {
@@ -76,7 +88,9 @@ final class RewriteRun implements AutoCloseable {
     if (!active()) {
       return "";
     }
-    return ", " + RewriteOptions.summary(rewritten, dropped, perRule)
+    Map<String, Long> counts = new TreeMap<>();
+    perRule.forEach((rule, n) -> counts.put(rule, n[0]));
+    return ", " + RewriteOptions.summary(rewritten, dropped, counts)
         + (kept == 0 ? "" : String.format(", %,d %s to objects outside the selection kept", kept, kept == 1 ? "reference" : "references"))
         + (report == null ? "" : "; report: " + report.target());
   }

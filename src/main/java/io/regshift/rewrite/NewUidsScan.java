@@ -214,8 +214,8 @@ final class NewUidsScan implements StringScan.Visitor {
 
   @Override
   public boolean jsonKey(StringScan.Path path, byte[] buf, int off, int len) {
-    if (!startsWithManagedKey(buf, off, len)) {
-      return true;
+    if (!startsWithManagedKey(buf, off, len) || !rule.anySelectedIn(buf, off, len)) {
+      return true; // the walk renames a key only where a selected uid is in it, as its bytes are
     }
     String key = StringScan.jsonKey(buf, off, len);
     if (!key.contains("\"uid\"")) {
