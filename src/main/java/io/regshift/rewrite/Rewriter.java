@@ -181,9 +181,12 @@ public final class Rewriter {
    * After a first pass that left values to the second ({@link #checkValuesWhileWriting}) but refused
    * some all the same: the same entries again, every value a rule may change read in full, as a
    * first pass without it reads them; throws the refusal naming them all ({@code refused} if the
-   * source no longer gives any).
+   * source no longer gives any, or when no value was refused: a rule's plan refused).
    */
   public void refuseAll(Supplier<MvccEntry> again, RewriteException refused) {
+    if (problemCount == 0) {
+      throw refused; // a rule's plan refused (a range too small, ...): no value to look at again
+    }
     problems.clear();
     problemCount = 0;
     checksWhileWriting = false;

@@ -49,6 +49,13 @@ class UnreadableValuesTest {
       assertEquals(List.of("damaged.db"), left.map(p -> p.getFileName().toString()).toList(), "no file left behind");
     }
 
+    // on a sound file, a rule's own refusal (its plan) is told as it is: no value to name
+    CliRun small = CliRun.of("rewrite", "test-data/demo-cluster.db", "-f", out.toString(), "--new-uids", "--service-cidr",
+        "10.100.0.0/30");
+    assertEquals(2, small.code(), small.show());
+    assertTrue(small.err().startsWith("regshift: service-cidr: --service-cidr 10.100.0.0/30 is too small"), small.show());
+    assertEquals(1, small.err().split("\n").length, small.show());
+
     // with the damaged values left out by the selection, the rewrite goes through
     CliRun selected = CliRun.of("rewrite", damaged.toString(), "-f", out.toString(), "--new-uids", "--kind", "secrets,services");
     assertEquals(0, selected.code(), selected.show());
