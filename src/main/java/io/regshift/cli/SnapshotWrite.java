@@ -35,6 +35,10 @@ final class SnapshotWrite {
 
   private SnapshotWrite() {}
 
+  private static boolean startsWith(byte[] key, byte[] base) {
+    return key.length >= base.length && java.util.Arrays.equals(key, 0, base.length, base, 0, base.length);
+  }
+
   static int run(Source src, ReadView view, SelectionOptions selectionOptions, RewriteOptions rewriteOptions,
       EncryptionOptions encryption, TargetEncryptionOptions targetEncryption, String prefix,
       SnapshotPipeline.Options options, Path file, PrintWriter err) {
@@ -51,6 +55,7 @@ final class SnapshotWrite {
     encryption.config(); // bad configurations are reported before anything is read
     targetEncryption.config();
     String base = RegistryPrefix.keyBase(prefix);
+    byte[] baseBytes = base.getBytes(StandardCharsets.UTF_8);
     KeyRange range = selection.includesKeysOutsidePrefix() ? KeyRange.all() : KeyRange.prefix(base);
     boolean everything = selection.keepsEverything();
     Progress progress = Progress.forTerminal(err, "written");
@@ -132,7 +137,8 @@ final class SnapshotWrite {
          * @param key {@code out}'s key parsed, or null
          */
         private TargetEncryption.Written atRest(MvccEntry source, MvccEntry out, RegistryKey key) {
-          if (out.deleted() || !(key != null ? key : RegistryKeys.parse(out.keyString(), prefix, catalog)).inRegistry()) {
+          // under the prefix is all it asks of the key: no parse for a changed entry
+          if (out.deleted() || !(key != null ? key.inRegistry() : startsWith(out.key(), baseBytes))) {
             return null;
           }
           try {

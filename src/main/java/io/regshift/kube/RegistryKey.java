@@ -49,7 +49,7 @@ public record RegistryKey(
         if (!key.startsWith(base)) {
             return new RegistryKey(key, normalizedPrefix, null, null, null, null, null, null);
         }
-        String[] segments = key.substring(base.length()).split("/", -1);
+        String[] segments = segments(key, base.length());
         for (String segment : segments) {
             if (segment.isEmpty()) {
                 throw invalid(key, "it has an empty path segment");
@@ -72,6 +72,22 @@ public record RegistryKey(
             return customResource(key, normalizedPrefix, segments);
         }
         return unknownResource(key, normalizedPrefix, segments);
+    }
+
+    /** {@code key} from {@code from} split at each '/', empty segments kept (split("/", -1), without its list). */
+    private static String[] segments(String key, int from) {
+        int count = 1;
+        for (int i = key.indexOf('/', from); i >= 0; i = key.indexOf('/', i + 1)) {
+            count++;
+        }
+        String[] out = new String[count];
+        int k = 0;
+        for (int i = key.indexOf('/', from); i >= 0; i = key.indexOf('/', from)) {
+            out[k++] = key.substring(from, i);
+            from = i + 1;
+        }
+        out[k] = key.substring(from);
+        return out;
     }
 
     /**
