@@ -43,7 +43,7 @@ public final class NodePortRule implements RewriteRule {
   /** Services, whole (their node ports); nothing else. */
   @Override
   public SurveyNeed surveyNeed(RegistryKey key) {
-    return isService(key) ? SurveyNeed.OBJECT : SurveyNeed.NONE;
+    return isService(key) ? SurveyNeed.FIELDS : SurveyNeed.NONE;
   }
 
   @Override

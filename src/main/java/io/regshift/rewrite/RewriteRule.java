@@ -55,6 +55,11 @@ public interface RewriteRule {
     KEY,
     /** The metadata head ({@link RewriteObject#head()}: uid, name, labels, owners), not the object. */
     HEAD,
+    /**
+     * The decoded object ({@link RewriteObject#object()}) for its ordinary fields: embedded JSON
+     * (managedFields' fieldsV1, RawExtensions) is left unparsed, as bytes.
+     */
+    FIELDS,
     /** The whole decoded object ({@link RewriteObject#object()}). */
     OBJECT
   }

@@ -258,23 +258,26 @@ public final class Rewriter {
     }
     // which rule may change the entry is asked only where it decides what is read, or when the
     // value cannot be read: a byte search (--map-namespace) over every value costs
-    boolean readsAnyway = need == SurveyNeed.OBJECT || need == SurveyNeed.HEAD && !writesStoredValues;
+    boolean decoded = need.compareTo(SurveyNeed.FIELDS) >= 0; // the rules survey the object
+    boolean readsAnyway = decoded || need == SurveyNeed.HEAD && !writesStoredValues;
     // which rule comes first (named in a problem) is asked of the value only when no rule may
     // change the entry whatever its value (--new-uids may change every object)
     RewriteRule changer = null;
     boolean mayChange = !readsAnyway && (anyChangesWhateverTheValue(key) || (changer = changer(key, e)) != null);
-    boolean decode = need == SurveyNeed.OBJECT || mayChange && writesStoredValues && !checksWhileWriting;
+    boolean decode = decoded || mayChange && writesStoredValues && !checksWhileWriting;
     boolean readHead = need == SurveyNeed.HEAD || mayChange && !decode && !checksWhileWriting;
     if (!decode && !readHead) {
       return new Peek(e, key, null, null, null);
     }
     String problem = null;
     Map<String, Object> object = null;
-    if (decode && need != SurveyNeed.OBJECT && codec.scanStrings(searchable(e), StringScan.NOTHING)) {
+    if (decode && !decoded && codec.scanStrings(searchable(e), StringScan.NOTHING)) {
       decode = false; // it decodes: a scan that reads every byte as the decoder does says so for less
     }
     if (decode) {
-      // a rule that surveys objects gets the object; for the rest, that it decodes is enough
+      // a rule that surveys objects gets the object (its embedded JSON parsed only for OBJECT:
+      // managedFields was most of decoding the Services --service-cidr surveys); for the rest,
+      // that it decodes is enough
       StoredValue v = need == SurveyNeed.OBJECT ? head(e) : codec.check(e.keyString(), e.value());
       if (!v.ok() && writesStoredValues) {
         // undecodable, or encrypted under a key the configuration lacks (or without one)
@@ -283,10 +286,10 @@ public final class Rewriter {
           problem = e.keyString() + ": --" + changer.name() + " would rewrite it, but " + v.error();
         }
       }
-      object = v.ok() && need == SurveyNeed.OBJECT ? v.object() : null;
+      object = v.ok() && decoded ? v.object() : null;
     }
     ObjectHead head = null;
-    if (readHead || need == SurveyNeed.OBJECT && object != null && anyNeeds(key, SurveyNeed.HEAD)) {
+    if (readHead || decoded && object != null && anyNeeds(key, SurveyNeed.HEAD)) {
       try {
         head = ObjectHead.read(e.keyString(), e.value(), codec);
       } catch (IllegalArgumentException unreadable) {

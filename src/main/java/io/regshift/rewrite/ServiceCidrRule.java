@@ -73,7 +73,7 @@ public final class ServiceCidrRule implements RewriteRule {
   /** Services, the RangeAllocations, IPAddresses and the ServiceCIDR, whole; nothing else. */
   @Override
   public SurveyNeed surveyNeed(RegistryKey key) {
-    return kindOf(key) == Kind.OTHER ? SurveyNeed.NONE : SurveyNeed.OBJECT;
+    return kindOf(key) == Kind.OTHER ? SurveyNeed.NONE : SurveyNeed.FIELDS;
   }
 
   @Override
