@@ -159,7 +159,9 @@ final class TreeWalk {
     boolean plain = !field.isEmpty();
     for (int i = 0; i < field.length() && plain; i++) {
       char c = field.charAt(i);
-      plain = Character.isLetterOrDigit(c) || c == '_' || c == '-';
+      // ASCII answered without Character's tables: a path is made for each of 455,000 changes
+      plain = c < 128 ? c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+          : Character.isLetterOrDigit(c);
     }
     if (plain) {
       if (path.length() > 0) {
