@@ -91,7 +91,7 @@ final class ExportCommand implements Callable<Integer> {
         // the first pass: rules see every selected object before any is written
         try (SelectedObjects first = new SelectedObjects(src, sourceOptions.view(), selector.with(Exclusions.counting()),
             sourceOptions.prefix(), catalog, codec, null)) {
-          rewrite.rewriter().survey(first::nextEntry);
+          rewrite.rewriter().surveyLoaded(first::nextLoader); // values copied on every core
         }
       }
       // with --clean, one pass per restore tier (CRDs and namespaces first), as kubectl apply needs them
@@ -100,7 +100,7 @@ final class ExportCommand implements Callable<Integer> {
         try (SelectedObjects objects = new SelectedObjects(src, sourceOptions.view(), selector, sourceOptions.prefix(),
             catalog, codec, tier == null ? null : k -> RestoreTier.of(k) == tier)) {
           // rewriting, decoding and rendering run on every core; writing keeps key order
-          OrderedParallelMap.run(objects::nextEntry, e -> rewriteAndRender(rewrite, e, codec, cleaning),
+          OrderedParallelMap.run(objects::nextLoader, load -> rewriteAndRender(rewrite, load.get(), codec, cleaning),
               r -> write(r, tree, out, tally, err, progress, rewrite));
           emptyRange &= objects.keysSeen() == 0;
         }

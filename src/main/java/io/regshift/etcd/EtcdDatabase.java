@@ -462,8 +462,9 @@ public final class EtcdDatabase implements AutoCloseable {
     private RevisionRef pending;
     /** For {@link ReadView#deletedOnly()}: the revision that deleted the record {@link #nextRef} gave, else 0. */
     private long deletedAt;
-    /** The bucket positions of the records given, for {@link #readByRevision} (latest views), and of what read. */
+    /** The bucket positions of the records given (latest views; null otherwise), for {@link #readByRevision}. */
     private final BitSet given;
+    /** The read this reader gives: {@link #readByRevision} of the same read may take {@link #given}. */
     private final ReadOf of;
 
     /**

@@ -98,6 +98,18 @@ public final class SelectedObjects implements AutoCloseable {
     return null;
   }
 
+  /**
+   * As {@link #nextEntry}, as a loader any thread may call once (see {@link EntryReader#nextLoader}):
+   * where every entry is kept, the copy of its value is left to the caller's pool.
+   */
+  public java.util.function.Supplier<MvccEntry> nextLoader() {
+    if (everything) {
+      return entries.nextLoader();
+    }
+    MvccEntry e = nextEntry();
+    return e == null ? null : () -> e;
+  }
+
   public Exclusions exclusions() {
     return selector.exclusions();
   }
